@@ -1,0 +1,21 @@
+# Warnings, sanitizers and the one helper used to declare every test program.
+
+add_library(mailstorm_warnings INTERFACE)
+add_library(mailstorm::warnings ALIAS mailstorm_warnings)
+target_compile_options(mailstorm_warnings INTERFACE -Wall -Wextra -Wpedantic
+                       $<$<BOOL:${MAILSTORM_WERROR}>:-Werror>)
+
+if(MAILSTORM_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# mailstorm_add_test(NAME name SOURCES a.cpp b.cpp LIBS lib...): a Catch2 v2 test program whose
+# test cases are each registered with CTest.
+function(mailstorm_add_test)
+  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE mailstorm_catch_main ${T_LIBS} mailstorm::warnings)
+  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}:" PROPERTIES TIMEOUT 600)
+endfunction()

@@ -1,0 +1,85 @@
+// Random streams keyed by (seed, replication, stream id), and samplers whose output is the same
+// with every C++ standard library (std:: distributions differ between libstdc++ and libc++).
+//
+// A stream is xoshiro256** seeded through SplitMix64 from a hash of its three keys: creating one
+// costs a few nanoseconds, and adding a stream (a member, a host) never changes another's draws.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace mailstorm::sim {
+
+class RandomStream {
+ public:
+  RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t stream_id);
+
+  std::uint64_t next_u64() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+  // Uniform on [0, 1), 53 random bits.
+  double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  // Uniform on (0, 1]: safe to take the logarithm of.
+  double uniform01_open_low() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
+  double uniform(double a, double b) { return a + (b - a) * uniform01(); }
+  // Uniform integer in [0, n), unbiased (Lemire's multiply-and-reject). n must be > 0.
+  std::uint64_t uniform_int(std::uint64_t n);
+  bool bernoulli(double p) { return uniform01() < p; }
+
+  // Mean 1/rate.
+  double exponential(double rate) { return -std::log(uniform01_open_low()) / rate; }
+  double normal(double mean, double sd);
+  // exp(N(mu, sigma^2)): mu and sigma are of the logarithm.
+  double lognormal(double mu, double sigma) { return std::exp(normal(mu, sigma)); }
+  std::uint64_t poisson(double mean);
+  std::uint64_t binomial(std::uint64_t n, double p);
+  // Number of failures before the first success, on {0, 1, 2, ...}; p in (0, 1].
+  std::uint64_t geometric(double p);
+  // Zipf on {1, ..., n} with P(k) proportional to k^-s (s > 0), by rejection-inversion
+  // (Hoermann & Derflinger 1996): O(1) expected per draw, no table.
+  std::uint64_t zipf(std::uint64_t n, double s);
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t poisson_ptrs(double mean);
+  std::uint64_t binomial_btrd(std::uint64_t n, double p);
+
+  std::uint64_t s_[4];
+  // Spare normal deviate of the polar method.
+  double spare_normal_ = 0.0;
+  bool has_spare_normal_ = false;
+};
+
+// SplitMix64 finaliser: a good 64-bit mixing function (used to derive stream keys).
+std::uint64_t mix64(std::uint64_t x);
+
+// Weighted discrete choice in O(1) per draw (Vose's alias method).
+class AliasTable {
+ public:
+  AliasTable() = default;
+  // Weights must be finite, non-negative, and not all zero; throws std::invalid_argument otherwise.
+  explicit AliasTable(std::span<const double> weights);
+  std::size_t sample(RandomStream& rng) const;
+  std::size_t size() const { return prob_.size(); }
+  // The normalised probability of outcome i (for tests and documentation).
+  double probability(std::size_t i) const { return normalised_[i]; }
+
+ private:
+  std::vector<double> prob_;
+  std::vector<std::uint32_t> alias_;
+  std::vector<double> normalised_;
+};
+
+}  // namespace mailstorm::sim
