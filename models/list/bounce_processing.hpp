@@ -1,0 +1,47 @@
+// Mailman-style bounce processing on the list (real-world-knobs.md, Mailman process_bounces):
+// each bounce adds `score_per_bounce` to the member's score, at most once per day; a score is
+// reset when the previous bounce is older than `stale_after`; a member whose score reaches
+// `threshold` has delivery disabled; disabled members get `warnings` notices, one every
+// `warning_interval`, then are removed.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/time.hpp"
+
+namespace mailstorm::models {
+
+struct BounceProcessingPolicy {
+  bool enabled = true;              // process_bounces
+  double score_per_bounce = 1.0;    // mm3 adds 1.0 per (hard) bounce
+  double threshold = 5.0;           // bounce_score_threshold
+  sim::Duration stale_after = sim::days(7);  // bounce_info_stale_after
+  int warnings = 3;                 // bounce_you_are_disabled_warnings
+  sim::Duration warning_interval = sim::days(7);  // bounce_you_are_disabled_warnings_interval
+};
+
+class BounceProcessor {
+ public:
+  enum class Effect { none, scored, disabled };
+
+  BounceProcessor(BounceProcessingPolicy policy, std::size_t members);
+
+  // A bounce for `member` arrived at `now` (only permanent failures count: mm3 ignores
+  // temporary-failure DSNs; the caller passes only those).
+  Effect on_bounce(std::uint32_t member, sim::Time now);
+  bool delivery_enabled(std::uint32_t member) const { return !disabled_[member]; }
+  double score(std::uint32_t member) const { return score_[member]; }
+  std::uint64_t members_disabled() const { return disabled_count_; }
+  const BounceProcessingPolicy& policy() const { return policy_; }
+
+ private:
+  BounceProcessingPolicy policy_;
+  std::vector<double> score_;
+  std::vector<sim::Time> last_bounce_;
+  std::vector<bool> has_bounced_;
+  std::vector<bool> disabled_;
+  std::uint64_t disabled_count_ = 0;
+};
+
+}  // namespace mailstorm::models
