@@ -4,6 +4,7 @@
 // or once per period. A naive responder whose reply goes to the list can loop.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <unordered_map>
 
@@ -40,7 +41,14 @@ class Autoresponder {
   std::size_t remembered() const { return last_reply_.size(); }
 
  private:
-  std::unordered_map<std::uint64_t, sim::Time> last_reply_;  // key: responder << 32 | correspondent
+  struct Pair {
+    std::uint64_t responder, correspondent;
+    bool operator==(const Pair&) const = default;
+  };
+  struct PairHash {
+    std::size_t operator()(const Pair& p) const noexcept;
+  };
+  std::unordered_map<Pair, sim::Time, PairHash> last_reply_;  // last answer per (responder, correspondent)
 };
 
 }  // namespace mailstorm::models

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <string>
 #include <vector>
 
 #include "sim/calendar.hpp"
@@ -41,7 +43,14 @@ struct ReadingDelayModel {
     double weight, median_hours, sigma;
   };
   std::vector<Component> components;
+  // Picks a component with probability proportional to its weight, then exp(N(log median, sigma)).
+  // Throws std::invalid_argument if there is no component or the weights do not sum to > 0.
   double sample_hours(sim::RandomStream& rng) const;
+  // P(delay <= hours) of the mixture, and its median (by bisection on the cdf).
+  double cdf(double hours) const;
+  double median_hours() const;
+  // The default mixture (calibration.md), in active hours; see reading.cpp for its derivation.
+  static ReadingDelayModel calibrated_default();
 };
 
 }  // namespace mailstorm::models

@@ -23,6 +23,9 @@ struct RetrySchedule {
   sim::Time next_attempt(sim::Time first_attempt, sim::Time now) const;
   // True once the message has been queued for the whole lifetime.
   bool expired(sim::Time first_attempt, sim::Time now) const { return now - first_attempt >= queue_lifetime; }
+  // When the one "still queued" warning to the envelope sender is due (never() when off). The
+  // caller sends it only if the message is still queued then.
+  sim::Time delay_warning_at(sim::Time first_attempt) const;
 };
 
 }  // namespace mailstorm::models

@@ -5,9 +5,11 @@
 // `warning_interval`, then are removed.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "sim/calendar.hpp"
 #include "sim/time.hpp"
 
 namespace mailstorm::models {
@@ -34,6 +36,12 @@ class BounceProcessor {
   double score(std::uint32_t member) const { return score_[member]; }
   std::uint64_t members_disabled() const { return disabled_count_; }
   const BounceProcessingPolicy& policy() const { return policy_; }
+  // When a member disabled by bounces is removed: after `warnings` notices, one every
+  // `warning_interval` from the disabling (Time::never() if the member is not disabled).
+  sim::Time removal_due(std::uint32_t member) const;
+  // "One increment per day" counts calendar days of the list host, as Mailman compares dates.
+  // By default a day starts at the scenario start; this aligns days to local midnight of `cal`.
+  void use_calendar_days(const sim::Calendar& cal);
 
  private:
   BounceProcessingPolicy policy_;
@@ -41,6 +49,9 @@ class BounceProcessor {
   std::vector<sim::Time> last_bounce_;
   std::vector<bool> has_bounced_;
   std::vector<bool> disabled_;
+  std::vector<sim::Time> disabled_at_;
+  sim::Duration day_offset_{0};  // time since local midnight at the scenario start
+  std::int64_t day_of(sim::Time t) const;
   std::uint64_t disabled_count_ = 0;
 };
 
