@@ -61,6 +61,8 @@ struct Message {
   MessageId parent;
   std::uint32_t size_bytes;
   std::int32_t recipients;     // To + Cc addresses (what max_num_recipients and storm protection see)
+  ActorId about;               // bounces: the address that failed; otherwise kNoActor
+  std::uint8_t wording;        // remove-me requests: a RemoveWording (list/administrivia.hpp)
   sim::Time created;
   sim::Time first_delivered;   // Time::never() until one copy is delivered
 };

@@ -1,0 +1,1176 @@
+// The storm: every actor, host and policy of the mail world wired onto one engine, in reference
+// mode (every copy, every delivery attempt and every reading is its own event).
+//
+// Flow of a message: an author writes it (Message) and sends one envelope per recipient address
+// from their own host; the envelope is offered to the recipient's host, which accepts it into
+// its queue or refuses (down, spool full, rate limit: the sending host defers and retries on the
+// Postfix schedule until the queue lifetime, then bounces); a served envelope is delivered, or
+// fails (dead address, full mailbox) and the sending host returns a DSN to the envelope sender
+// (never for a message that itself had a null sender). The list address is a recipient like any
+// other: its "delivery" is the list manager's posting decision, and an accepted post is sent out
+// copy by copy at the list's outbound rate. People read what reaches them after a delay laid on
+// their weekly activity profile and react.
+#include "models/world/storm.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+
+#include "models/behaviour/autoresponder.hpp"
+#include "models/behaviour/reading.hpp"
+#include "models/list/administrivia.hpp"
+#include "models/list/bounce_processing.hpp"
+#include "models/list/storm_protection.hpp"
+#include "models/population/contact_graph.hpp"
+#include "models/world/params.hpp"
+#include "sim/engine.hpp"
+#include "sim/random.hpp"
+#include "sim/stats.hpp"
+
+namespace mailstorm::models {
+namespace {
+
+using sim::Duration;
+using sim::Time;
+
+enum class EventType : std::uint8_t {
+  first_mail,     // the sender sends his mail
+  service_done,   // a host finished serving envelope a (host b)
+  retry,          // a deferred envelope a is tried again
+  list_drip,      // the list sends its next copy
+  read,           // actor a reads message b
+  host_restore,   // the sender brings his host back up
+  explanation,    // the sender publishes his explanation
+  operator_acts,  // the list operator acts
+  sender_answer,  // the sender answers the private reply b
+  bounce_warning, // the list warns disabled member a (notice number b)
+  bin_tick,       // time-series sampling at the end of a bin
+};
+
+struct Event {
+  EventType type;
+  std::uint32_t a;
+  std::uint32_t b;
+};
+
+// Hosts: fixed indices, then one per recipient domain.
+constexpr std::uint32_t kSenderHost = 0;
+constexpr std::uint32_t kListHost = 1;
+constexpr std::uint32_t kOutsideHost = 2;
+constexpr std::uint32_t kFirstDomainHost = 3;
+
+enum class Address : std::uint8_t { valid, dead, full };
+enum class PeopleClass : std::uint8_t { calm, typical, reactive };
+
+struct Person {
+  std::uint32_t host;
+  std::uint16_t storm_received = 0;
+  PeopleClass cls = PeopleClass::typical;
+  Address address = Address::valid;
+  AutoresponderKind responder = AutoresponderKind::none;
+  bool home_reader = false;
+  bool reacted = false;
+  bool clarified = false;
+  bool suspicious = false;
+  bool reached_by_forward = false;
+  bool forwards_to_list = false;
+};
+
+struct Envelope {
+  MessageId msg;
+  ActorId to;
+  ActorId env_sender;       // kNoActor = null reverse path <>
+  std::uint32_t from_host;  // the host responsible for it until delivery (retries, DSNs)
+  std::uint32_t at_host;    // where it sits now (for the ledger's queued count)
+  Time first_attempt;
+  bool warned = false;
+  bool live = false;
+};
+
+struct Host {
+  std::string name;
+  double per_server_rate = 1;  // services per second per session
+  std::int64_t concurrency = 1, spool_limit = 1;
+  double rate_limit = 0;       // accepted per second, 0 = off
+  bool up = true;
+  std::int64_t busy = 0;
+  std::deque<std::uint32_t> waiting;
+  double tokens = 0;
+  Time tokens_at{};
+  std::vector<std::uint32_t> accepted_per_hour;
+  sim::TimeWeightedAverage level{sim::Time{0}, 0.0};
+  HostFigures figures;
+  Time down_since = Time::never();
+  double down_s = 0;
+  std::uint64_t in_custody = 0;  // envelopes sitting here (queued inbound, deferred outbound)
+};
+
+// Time-series columns after the per-kind "created_*" ones.
+enum Column : std::size_t {
+  col_delivered = kMessageKinds,
+  col_bounced,
+  col_sender_inbox,
+  col_complaints,
+  col_list_posts_accepted,
+  col_queue_sender_host,
+  col_queue_list_host,
+  col_queue_list_outbound,
+  col_queue_domains,
+  col_queue_outside,
+  col_count
+};
+
+class Storm {
+ public:
+  Storm(const scenario::Scenario& scenario, const RunOptions& options)
+      : p_(StormParams::from(scenario)),
+        options_(options),
+        engine_(options.queue),
+        list_rng_(options.seed, options.replication, 1),
+        protection_(p_.storm_protection),
+        bounces_(p_.bounce, static_cast<std::size_t>(p_.members)),
+        home_profile_(ActivityProfile::named(p_.home_profile)),
+        office_profile_(ActivityProfile::named(p_.office_profile)),
+        operator_profile_(ActivityProfile::named(p_.operator_on_call ? "flat" : "office")) {
+    reading_.components = {{p_.behaviour.fast_share, p_.behaviour.fast_median_h, p_.behaviour.sigma},
+                           {1.0 - p_.behaviour.fast_share, p_.behaviour.slow_median_h, p_.behaviour.sigma}};
+    const auto members = static_cast<std::uint32_t>(p_.members);
+    if (p_.contact_graph_from_file)
+      graph_ = std::make_unique<ContactGraph>(ContactGraph::from_edge_list(p_.contact_graph_file, members));
+    else
+      graph_ = std::make_unique<ContactGraph>(
+          members, ContactGraph::GeneratedShape{p_.contacts_mean, p_.contacts_exponent, p_.contact_overlap});
+    build_hosts();
+    build_people();
+    const Time start_hour = hour_start(Time{0});
+    hour_offset_s_ = -start_hour.us / 1'000'000;
+  }
+
+  RunResult run() {
+    const auto wall0 = std::chrono::steady_clock::now();
+    horizon_ = Time{0} + p_.horizon;
+    engine_.schedule(Time{0} + p_.first_mail_after, Event{EventType::first_mail, 0, 0});
+    engine_.schedule(Time{0} + p_.bin, Event{EventType::bin_tick, 0, 0}, 255);
+    if (p_.explanation != Explanation::none)
+      engine_.schedule(Time{0} + p_.first_mail_after + p_.explanation_after,
+                       Event{EventType::explanation, 0, 0});
+    engine_.run(horizon_, [this](const Event& e) { handle(e); });
+    result_.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    finish();
+    return std::move(result_);
+  }
+
+ private:
+  // ---------------------------------------------------------------------------- set-up ------
+  void build_hosts() {
+    auto make = [](std::string name, const HostParams& hp) {
+      Host h;
+      h.name = std::move(name);
+      h.concurrency = hp.concurrency;
+      h.per_server_rate = hp.capacity_per_s / static_cast<double>(hp.concurrency);
+      h.spool_limit = hp.spool_limit;
+      h.rate_limit = hp.rate_limit_per_s;
+      h.tokens = hp.rate_limit_per_s;
+      return h;
+    };
+    hosts_.push_back(make("sender_host", p_.sender_host));
+    hosts_.push_back(make("list_host", p_.list_host));
+    // Outsiders' mail goes through "the rest of the Internet": ample capacity, never refuses.
+    hosts_.push_back(make("outside_world", HostParams{1e6, 100000, INT64_MAX / 4, 0}));
+    // Domain sizes: Zipf weights; each member picks a domain with its own stream.
+    std::vector<double> weights(static_cast<std::size_t>(p_.domains));
+    for (std::size_t k = 0; k < weights.size(); ++k)
+      weights[k] = std::pow(static_cast<double>(k + 1), -p_.domain_zipf);
+    domain_choice_ = sim::AliasTable(weights);
+    for (std::int64_t d = 0; d < p_.domains; ++d) hosts_.push_back(Host{});
+  }
+
+  void build_people() {
+    const auto members = static_cast<std::size_t>(p_.members);
+    people_.resize(members);
+    rngs_.reserve(members);
+    std::vector<std::uint32_t> domain_members(static_cast<std::size_t>(p_.domains), 0);
+    for (std::size_t i = 0; i < members; ++i) {
+      rngs_.emplace_back(options_.seed, options_.replication, stream_of_person(i));
+      sim::RandomStream& r = rngs_.back();
+      Person& m = people_[i];
+      const auto domain = static_cast<std::uint32_t>(domain_choice_.sample(r));
+      ++domain_members[domain];
+      m.host = kFirstDomainHost + domain;
+      draw_traits(m, r);
+      const double u = r.uniform01();
+      m.address = u < p_.dead_share ? Address::dead
+                  : u < p_.dead_share + p_.full_share ? Address::full : Address::valid;
+      if (m.address == Address::valid && r.bernoulli(p_.autoresponder_share))
+        m.responder = r.bernoulli(p_.autoresponder_compliant_share) ? AutoresponderKind::compliant
+                                                                    : AutoresponderKind::naive;
+    }
+    // The forwarding-loop addresses: the first valid members by index (fixed, not random, so a
+    // scenario names a count and gets it).
+    std::int64_t loops = p_.forwarding_loops;
+    for (std::size_t i = 0; i < members && loops > 0; ++i)
+      if (people_[i].address == Address::valid) {
+        people_[i].forwards_to_list = true;
+        --loops;
+      }
+    for (std::int64_t d = 0; d < p_.domains; ++d) {
+      const double scale = std::max(1.0, domain_members[static_cast<std::size_t>(d)] / 1000.0);
+      HostParams hp = p_.domain_host;
+      hp.capacity_per_s *= scale;
+      Host& h = hosts_[kFirstDomainHost + static_cast<std::size_t>(d)];
+      h.name = "domain_" + std::to_string(d + 1);
+      h.concurrency = hp.concurrency;
+      h.per_server_rate = hp.capacity_per_s / static_cast<double>(hp.concurrency);
+      h.spool_limit = hp.spool_limit;
+      h.rate_limit = hp.rate_limit_per_s;
+      h.tokens = hp.rate_limit_per_s;
+    }
+    for (std::size_t h = 0; h < hosts_.size(); ++h)
+      host_rngs_.emplace_back(options_.seed, options_.replication, 100 + h);
+  }
+
+  void draw_traits(Person& m, sim::RandomStream& r) const {
+    const double c = r.uniform01();
+    m.cls = c < p_.reactive_share ? PeopleClass::reactive
+            : c < p_.reactive_share + p_.calm_share ? PeopleClass::calm : PeopleClass::typical;
+    m.home_reader = r.bernoulli(p_.home_share);
+  }
+
+  static std::uint64_t stream_of_person(std::size_t vertex) { return 1'000'000 + vertex; }
+
+  // An outsider the first time chain mail reaches them.
+  void ensure_person(std::uint32_t vertex) {
+    while (people_.size() <= vertex) {
+      const std::size_t v = people_.size();
+      rngs_.emplace_back(options_.seed, options_.replication, stream_of_person(v));
+      Person o;
+      o.host = kOutsideHost;
+      draw_traits(o, rngs_.back());
+      people_.push_back(o);
+    }
+  }
+
+  // ------------------------------------------------------------------------- addressing -----
+  bool is_person(ActorId a) const { return a >= kFirstMember && a != kNoActor; }
+  std::uint32_t vertex_of(ActorId a) const { return a - kFirstMember; }
+  ActorId actor_of(std::uint32_t vertex) const { return kFirstMember + vertex; }
+  bool is_member(ActorId a) const {
+    return (is_person(a) && vertex_of(a) < p_.members) || (a == kSender && p_.sender_is_member);
+  }
+  std::uint32_t host_of(ActorId a) const {
+    if (a == kSender) return kSenderHost;
+    if (a == kListOwner || a == kListAddress) return kListHost;
+    return people_[vertex_of(a)].host;
+  }
+  sim::RandomStream& rng_of(ActorId a) { return is_person(a) ? rngs_[vertex_of(a)] : list_rng_; }
+
+  // ------------------------------------------------------------------------ time helpers ----
+  // Clock hours in the scenario's local time: hour k starts at k*3600 s - hour_offset_s_.
+  Time hour_start(Time t) const {
+    const sim::LocalDateTime l = p_.calendar.local(t);
+    return Time{t.us - (static_cast<std::int64_t>(l.minute) * 60 + l.second) * 1'000'000 -
+                t.us % 1'000'000};
+  }
+  std::size_t hour_index(Time t) const {
+    return static_cast<std::size_t>((t.us / 1'000'000 + hour_offset_s_) / 3600);
+  }
+  Time hour_index_start(std::size_t k) const {
+    return Time{(static_cast<std::int64_t>(k) * 3600 - hour_offset_s_) * 1'000'000};
+  }
+  static void bump(std::vector<std::uint32_t>& v, std::size_t k, std::uint32_t n = 1) {
+    if (v.size() <= k) v.resize(k + 1, 0);
+    v[k] += n;
+  }
+  void series(std::size_t column, double amount = 1.0) {
+    const auto bin = static_cast<std::size_t>(engine_.now().us / p_.bin.us);
+    if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
+    rows_[bin][column] += amount;
+  }
+
+  // ----------------------------------------------------------------------- messages --------
+  MessageId author(MessageKind kind, ActorId by, MessageId parent, float alarm, std::uint32_t size,
+                   std::int32_t recipients) {
+    Message m{};
+    m.kind = kind;
+    const int gen = parent == kNoMessage ? 0 : messages_[parent].generation + 1;
+    m.generation = static_cast<std::uint8_t>(std::min(gen, 255));
+    m.alarm = alarm;
+    m.author = by;
+    m.envelope_sender = by;
+    m.via_list_poster = kNoActor;
+    m.parent = parent;
+    m.size_bytes = size;
+    m.recipients = recipients;
+    m.about = kNoActor;
+    m.created = engine_.now();
+    m.first_delivered = Time::never();
+    m.names_addressee = false;
+    messages_.push_back(m);
+    depth_max_ = std::max<std::uint64_t>(depth_max_, m.generation);
+    if (is_person(by) && (kind == MessageKind::private_reply || kind == MessageKind::list_reply ||
+                          kind == MessageKind::remove_me || kind == MessageKind::stop_replying ||
+                          kind == MessageKind::chain_forward))
+      bump(reactions_per_hour_, hour_index(engine_.now()));
+    return static_cast<MessageId>(messages_.size() - 1);
+  }
+
+  // Creates the envelope of message m to `to` and offers it to the recipient's host at once.
+  void send(MessageId m, ActorId to, ActorId env_sender, std::uint32_t from_host) {
+    std::uint32_t e;
+    if (!free_envelopes_.empty()) {
+      e = free_envelopes_.back();
+      free_envelopes_.pop_back();
+    } else {
+      e = static_cast<std::uint32_t>(envelopes_.size());
+      envelopes_.emplace_back();
+    }
+    envelopes_[e] = Envelope{m, to, env_sender, from_host, from_host, engine_.now(), false, true};
+    ++hosts_[from_host].in_custody;
+    const Message& msg = messages_[m];
+    ++ledger_.created;
+    ++out_.messages_total;
+    ++out_.messages_by_kind[static_cast<std::size_t>(msg.kind)];
+    out_.bytes_total += msg.size_bytes;
+    series(static_cast<std::size_t>(msg.kind));
+    attempt(e);
+  }
+
+  void release(std::uint32_t e) {
+    Envelope& env = envelopes_[e];
+    --hosts_[env.at_host].in_custody;
+    env.live = false;
+    free_envelopes_.push_back(e);
+  }
+  void move_custody(Envelope& env, std::uint32_t host) {
+    --hosts_[env.at_host].in_custody;
+    env.at_host = host;
+    ++hosts_[host].in_custody;
+  }
+
+  // ------------------------------------------------------------------------- hosts ---------
+  bool rate_allows(Host& h) {
+    if (h.rate_limit <= 0) return true;
+    const Time now = engine_.now();
+    h.tokens = std::min(h.rate_limit, h.tokens + (now - h.tokens_at).seconds() * h.rate_limit);
+    h.tokens_at = now;
+    if (h.tokens < 1.0) return false;
+    h.tokens -= 1.0;
+    return true;
+  }
+
+  void set_level(Host& h) {
+    const auto level = static_cast<double>(h.busy) + static_cast<double>(h.waiting.size());
+    h.level.set(engine_.now(), level);
+    h.figures.peak_queue = std::max<std::uint64_t>(h.figures.peak_queue, static_cast<std::uint64_t>(level));
+  }
+
+  // The sending host offers envelope e to the recipient's host.
+  void attempt(std::uint32_t e) {
+    Envelope& env = envelopes_[e];
+    const std::uint32_t dest = host_of(env.to);
+    Host& h = hosts_[dest];
+    if (!h.up || h.busy + static_cast<std::int64_t>(h.waiting.size()) >= h.spool_limit || !rate_allows(h)) {
+      ++h.figures.refused;
+      defer(e);
+      return;
+    }
+    ++h.figures.accepted;
+    bump(h.accepted_per_hour, hour_index(engine_.now()));
+    move_custody(env, dest);
+    if (h.busy < h.concurrency) {
+      ++h.busy;
+      start_service(dest, e);
+    } else {
+      h.waiting.push_back(e);
+    }
+    set_level(h);
+  }
+
+  void start_service(std::uint32_t host, std::uint32_t e) {
+    const double s = host_rngs_[host].exponential(hosts_[host].per_server_rate);
+    engine_.schedule_after(sim::seconds_f(s), Event{EventType::service_done, e, host});
+  }
+
+  void on_service_done(std::uint32_t e, std::uint32_t host) {
+    Host& h = hosts_[host];
+    if (!h.waiting.empty()) {
+      const std::uint32_t next = h.waiting.front();
+      h.waiting.pop_front();
+      start_service(host, next);
+    } else {
+      --h.busy;
+    }
+    set_level(h);
+    // An envelope in service when the host went down is lost to the host and handed back:
+    // the sending side sees the connection drop and defers it.
+    if (!h.up) {
+      move_custody(envelopes_[e], envelopes_[e].from_host);
+      defer(e);
+      return;
+    }
+    dispose(e);
+  }
+
+  // A temporary failure: the sending host keeps the envelope and retries.
+  void defer(std::uint32_t e) {
+    Envelope& env = envelopes_[e];
+    ++hosts_[env.from_host].figures.deferred;
+    if (env.at_host != env.from_host) move_custody(env, env.from_host);
+    const Time now = engine_.now();
+    if (p_.retry.expired(env.first_attempt, now)) {
+      fail(e, "queue_lifetime_expired");
+      return;
+    }
+    if (p_.retry.delay_warning_after.us > 0 && !env.warned &&
+        now - env.first_attempt >= p_.retry.delay_warning_after && env.env_sender != kNoActor) {
+      env.warned = true;
+      const MessageId w = author(MessageKind::delay_warning, kNoActor, env.msg, 0.0f, 2000, 1);
+      messages_[w].envelope_sender = kNoActor;
+      messages_[w].auto_submitted = true;
+      messages_[w].about = env.to;
+      const ActorId to = env.env_sender;
+      const std::uint32_t from_host = env.from_host;
+      send(w, to, kNoActor, from_host);  // may reallocate envelopes_: env is not used after
+    }
+    Time next = p_.retry.next_attempt(envelopes_[e].first_attempt, now);
+    const Time deadline = envelopes_[e].first_attempt + p_.retry.queue_lifetime;
+    if (next == Time::never() || next > deadline) next = deadline;
+    if (next <= now) next = now + sim::seconds(1);
+    engine_.schedule(next, Event{EventType::retry, e, 0});
+  }
+
+  void on_retry(std::uint32_t e) {
+    Envelope& env = envelopes_[e];
+    ++hosts_[env.from_host].figures.retries;
+    if (p_.retry.expired(env.first_attempt, engine_.now())) {
+      fail(e, "queue_lifetime_expired");
+      return;
+    }
+    attempt(e);
+  }
+
+  // A permanent failure: the responsible host returns a DSN to the envelope sender, unless the
+  // envelope sender is null (never a bounce of a bounce): then the message is dropped.
+  void fail(std::uint32_t e, const char* cause) {
+    const Envelope env = envelopes_[e];
+    if (env.at_host != env.from_host) move_custody(envelopes_[e], env.from_host);
+    release(e);
+    if (env.env_sender == kNoActor) {
+      ++ledger_.dropped;
+      ++ledger_.dropped_by_rule["no_bounce_of_a_bounce"];
+      return;
+    }
+    ++ledger_.bounced;
+    ++ledger_.bounced_by_cause[cause];
+    series(col_bounced);
+    const MessageId b = author(MessageKind::bounce, kNoActor, env.msg, 0.0f, 3000, 1);
+    messages_[b].envelope_sender = kNoActor;
+    messages_[b].auto_submitted = true;
+    messages_[b].about = env.to;
+    ++out_.bounces_total;
+    if (env.env_sender == kSender) ++out_.bounces_to_poster;
+    if (env.env_sender == kListOwner) ++out_.bounces_to_owner;
+    send(b, env.env_sender, kNoActor, env.from_host);
+  }
+
+  void deliver_ok(std::uint32_t e) {
+    Envelope& env = envelopes_[e];
+    Message& m = messages_[env.msg];
+    if (m.first_delivered == Time::never()) m.first_delivered = engine_.now();
+    if (env.from_host == kListHost && m.via_list_poster != kNoActor && env.to != kListAddress)
+      ++list_copies_delivered_;
+    ++ledger_.delivered;
+    series(col_delivered);
+    release(e);
+  }
+
+  // The recipient's host has served the envelope: final delivery, or the list's decision.
+  void dispose(std::uint32_t e) {
+    const Envelope env = envelopes_[e];
+    if (env.to == kListAddress) {
+      list_receive(e);
+      return;
+    }
+    if (is_person(env.to)) {
+      const Person& who = people_[vertex_of(env.to)];
+      if (who.address == Address::dead) {
+        fail(e, "dead_address");
+        return;
+      }
+      if (who.address == Address::full) {
+        if (p_.mailbox_full_hard) {
+          fail(e, "mailbox_full");
+        } else {
+          move_custody(envelopes_[e], env.from_host);
+          defer(e);
+        }
+        return;
+      }
+    }
+    deliver_ok(e);
+    const Message& m = messages_[env.msg];
+    if (env.to == kSender) {
+      sender_receives(env.msg);
+    } else if (env.to == kListOwner) {
+      if (m.kind == MessageKind::bounce && m.about != kNoActor && is_person(m.about) &&
+          vertex_of(m.about) < p_.members)
+        owner_bounce(vertex_of(m.about));
+    } else if (is_person(env.to)) {
+      person_receives(env.to, env.msg, env.env_sender);
+    }
+  }
+
+  // ---------------------------------------------------------------------- the list ---------
+  void list_hold(std::uint32_t e, const char* rule) {
+    ++ledger_.held;
+    ++ledger_.held_by_rule[rule];
+    ++out_.list_posts_held;
+    release(e);
+  }
+  void list_drop(std::uint32_t e, const char* rule) {
+    ++ledger_.dropped;
+    ++ledger_.dropped_by_rule[rule];
+    ++out_.list_posts_discarded;
+    release(e);
+  }
+
+  void list_receive(std::uint32_t e) {
+    const Envelope env = envelopes_[e];
+    Message& m = messages_[env.msg];
+    const ActorId poster = env.env_sender == kNoActor ? m.author : env.env_sender;
+    ++out_.list_posts_attempted;
+    if (p_.list.loop_detection && m.list_headers) {
+      ++out_.list_loops_discarded;
+      list_drop(e, "loop_detection");
+      return;
+    }
+    if (poster != kListOwner) {
+      if (list_closed_) {
+        ++out_.list_posts_rejected;
+        fail(e, "list_closed");
+        return;
+      }
+      if (emergency_) return list_hold(e, "emergency_moderation");
+      if (daily_hold_) return list_hold(e, "daily_threshold");
+      switch (p_.list.posting) {
+        case PostingPolicy::open:
+        case PostingPolicy::announce_only_misconfigured:
+          break;
+        case PostingPolicy::moderated:
+          return list_hold(e, "moderated");
+        case PostingPolicy::announce_only:
+          return list_hold(e, "announce_only");
+        case PostingPolicy::members_only:
+          if (!is_member(poster)) {
+            switch (p_.list.nonmember) {
+              case NonmemberAction::accept: break;
+              case NonmemberAction::hold: return list_hold(e, "nonmember_hold");
+              case NonmemberAction::reject:
+                ++out_.list_posts_rejected;
+                fail(e, "nonmember_reject");
+                return;
+              case NonmemberAction::discard: return list_drop(e, "nonmember_discard");
+            }
+          }
+          break;
+      }
+      if (m.kind == MessageKind::remove_me &&
+          administrivia_holds(p_.list.administrivia, static_cast<RemoveWording>(m.wording)))
+        return list_hold(e, "administrivia");
+      if (p_.list.max_num_recipients > 0 && m.recipients >= p_.list.max_num_recipients)
+        return list_hold(e, "max_num_recipients");
+      if (p_.list.verbosity_threshold > 0 && is_person(poster)) {
+        auto& recent = verbosity_[poster];
+        const Time now = engine_.now();
+        while (!recent.empty() && now - recent.front() >= p_.list.verbosity_interval) recent.pop_front();
+        if (static_cast<std::int64_t>(recent.size()) >= p_.list.verbosity_threshold)
+          return list_hold(e, "member_verbosity");
+        recent.push_back(now);
+      }
+      const bool reply = m.kind == MessageKind::list_reply || m.kind == MessageKind::remove_me ||
+                         m.kind == MessageKind::stop_replying || m.kind == MessageKind::auto_reply;
+      if (reply && p_.storm_protection.enabled && protection_.on_reply(engine_.now(), list_size())) {
+        ++out_.storm_protection_blocks;
+        ++out_.list_posts_rejected;
+        fail(e, "storm_protection_block");
+        return;
+      }
+    }
+    // Accepted: delivered to the list, which re-sends it to every member.
+    deliver_ok(e);
+    ++out_.list_posts_accepted;
+    series(col_list_posts_accepted);
+    m.list_headers = p_.list.headers;
+    m.reply_to_list = p_.list.reply_to_list;
+    m.via_list_poster = poster;
+    outbound_.push_back({env.msg, 0});
+    if (!dripping_) {
+      dripping_ = true;
+      engine_.schedule_after(Duration{0}, Event{EventType::list_drip, 0, 0});
+    }
+    if (poster != kListOwner) {
+      const sim::LocalDateTime local = p_.calendar.local(engine_.now());
+      const std::int64_t day = local.year * 10000 + local.month * 100 + local.day;
+      if (day != post_day_) {
+        post_day_ = day;
+        posts_today_ = 0;
+      }
+      ++posts_today_;
+      if (p_.list.daily_threshold > 0 && posts_today_ >= p_.list.daily_threshold && !daily_hold_) {
+        daily_hold_ = true;
+        tell_operator();
+      }
+      if (out_.list_posts_accepted >= static_cast<std::uint64_t>(p_.operator_notice_after_posts))
+        tell_operator();
+    }
+  }
+
+  std::int64_t list_size() const { return p_.members + (p_.sender_is_member ? 1 : 0); }
+
+  // One copy of the head post to the next recipient, then the next drip after 1/rate.
+  void on_list_drip() {
+    while (!outbound_.empty()) {
+      auto& [post, next] = outbound_.front();
+      const auto total = static_cast<std::uint32_t>(list_size());
+      while (next < total) {
+        const std::uint32_t k = next++;
+        ActorId to;
+        if (k < p_.members) {
+          if (!bounces_.delivery_enabled(k)) continue;
+          to = actor_of(k);
+        } else {
+          to = kSender;
+        }
+        const Message& m = messages_[post];
+        const ActorId env_sender =
+            p_.list.envelope_sender == EnvelopeSenderPolicy::poster ? m.via_list_poster : kListOwner;
+        send(post, to, env_sender, kListHost);
+        engine_.schedule_after(sim::seconds_f(1.0 / p_.list.outbound_per_s), Event{EventType::list_drip, 0, 0});
+        return;
+      }
+      outbound_.pop_front();
+    }
+    dripping_ = false;
+  }
+
+  void owner_bounce(std::uint32_t member) {
+    if (!p_.bounce.enabled) return;
+    if (bounces_.on_bounce(member, engine_.now()) == BounceProcessor::Effect::disabled) {
+      ++out_.members_disabled_by_bounces;
+      for (int k = 0; k < p_.bounce.warnings; ++k)
+        engine_.schedule_after(p_.bounce.warning_interval * k, Event{EventType::bounce_warning, member, 0});
+    }
+  }
+
+  void on_bounce_warning(std::uint32_t member) {
+    const MessageId n = author(MessageKind::list_notice, kListOwner, kNoMessage, 0.0f, 2000, 1);
+    messages_[n].auto_submitted = true;
+    send(n, actor_of(member), kListOwner, kListHost);
+  }
+
+  // ------------------------------------------------------------------------ the operator ----
+  void tell_operator() {
+    if (operator_told_) return;
+    operator_told_ = true;
+    const Time at = operator_profile_.advance(p_.calendar, engine_.now(), p_.operator_response_delay.hours());
+    if (at < horizon_) engine_.schedule(at, Event{EventType::operator_acts, 0, 0});
+  }
+
+  void on_operator_acts() {
+    out_.operator_acted_at = engine_.now();
+    daily_hold_ = false;  // the owner frees the list...
+    switch (p_.operator_action) {
+      case OperatorAction::none: break;
+      case OperatorAction::emergency_moderation: emergency_ = true; break;  // ...and holds every post
+      case OperatorAction::close_list: list_closed_ = true; break;
+    }
+    if (p_.operator_apology) {
+      const MessageId a = author(MessageKind::clarification, kListOwner, first_mail_, 0.0f, 2500, 1);
+      send(a, kListAddress, kListOwner, kListHost);
+    }
+  }
+
+  // ------------------------------------------------------------------------ the sender -----
+  void on_first_mail() {
+    const MessageId m = author(MessageKind::first_mail, kSender, kNoMessage,
+                               static_cast<float>(p_.alarm), static_cast<std::uint32_t>(p_.first_mail_size), 1);
+    messages_[m].names_addressee = p_.names_addressee;
+    first_mail_ = m;
+    send(m, p_.first_mail_to_list ? kListAddress : kListOwner, kSender, kSenderHost);
+  }
+
+  void sender_receives(MessageId m) {
+    const Time now = engine_.now();
+    ++out_.sender_inbox_total;
+    bump(sender_inbox_per_hour_, hour_index(now));
+    series(col_sender_inbox);
+    if (p_.sender_shutdown && !shut_down_once_) {
+      sender_recent_.push_back(now);
+      while (now - sender_recent_.front() >= sim::hours(1)) sender_recent_.pop_front();
+      if (static_cast<std::int64_t>(sender_recent_.size()) >= p_.shutdown_per_hour) {
+        shut_down_once_ = true;
+        Host& h = hosts_[kSenderHost];
+        h.up = false;
+        h.down_since = now;
+        out_.sender_host_down_at = now;
+        engine_.schedule_after(p_.restore_after, Event{EventType::host_restore, 0, 0});
+      }
+    }
+    if (messages_[m].kind == MessageKind::private_reply && p_.sender_answers_share > 0 &&
+        list_rng_.bernoulli(p_.sender_answers_share))
+      engine_.schedule_after(p_.sender_answer_delay, Event{EventType::sender_answer, 0, m});
+  }
+
+  void on_host_restore() {
+    Host& h = hosts_[kSenderHost];
+    h.up = true;
+    h.down_s += (engine_.now() - h.down_since).seconds();
+    h.down_since = Time::never();
+  }
+
+  bool sender_reachable() const { return hosts_[kSenderHost].up; }
+
+  void on_sender_answer(MessageId reply) {
+    if (!sender_reachable()) return;  // his host is down: he cannot send
+    const MessageId a = author(MessageKind::clarification, kSender, reply, 0.0f, 2000, 1);
+    send(a, messages_[reply].author, kSender, kSenderHost);
+  }
+
+  void on_explanation() {
+    explanation_at_ = engine_.now();
+    if (p_.explanation == Explanation::list_post || p_.explanation == Explanation::both) {
+      const MessageId a = author(MessageKind::clarification, kSender, first_mail_, 0.0f, 2500, 1);
+      // With his own host down he posts from elsewhere (a colleague's or the faculty's server).
+      send(a, kListAddress, kSender, sender_reachable() ? kSenderHost : kOutsideHost);
+    }
+  }
+
+  // ------------------------------------------------------------------------ people ---------
+  void person_receives(ActorId to, MessageId mid, ActorId env_sender) {
+    const std::uint32_t v = vertex_of(to);
+    Person& who = people_[v];
+    const bool via_list = messages_[mid].via_list_poster != kNoActor;
+    sim::RandomStream& r = rngs_[v];
+    if (who.responder != AutoresponderKind::none) autorespond(to, mid, env_sender);
+    if (who.forwards_to_list && via_list) {
+      // An address that forwards everything it gets back to the list: the same message, list
+      // headers and all, from this member's host.
+      send(mid, kListAddress, to, who.host);
+    }
+    if (r.bernoulli(p_.behaviour.never_read)) return;
+    const double active_h = reading_.sample_hours(r);
+    const ActivityProfile& profile = who.home_reader ? home_profile_ : office_profile_;
+    const Time at = profile.advance(p_.calendar, engine_.now(), active_h);
+    if (at < horizon_) engine_.schedule(at, Event{EventType::read, v, mid});
+  }
+
+  void autorespond(ActorId member, MessageId mid, ActorId env_sender) {
+    const Person& who = people_[vertex_of(member)];
+    const Message& m = messages_[mid];
+    IncomingHeaders h;
+    h.list_headers = m.via_list_poster != kNoActor && m.list_headers;
+    h.precedence_bulk = h.list_headers;
+    h.auto_submitted = m.auto_submitted;
+    h.null_envelope_sender = env_sender == kNoActor;
+    const ActorId author_target =
+        (m.via_list_poster != kNoActor && m.reply_to_list) ? kListAddress : m.author;
+    const ActorId correspondent = who.responder == AutoresponderKind::compliant ? env_sender : author_target;
+    const Duration period = who.responder == AutoresponderKind::compliant ? p_.autoresponder_period
+                                                                            : p_.autoresponder_naive_period;
+    const AutoreplyDecision d = autoresponder_.decide(who.responder, period, h, member,
+                                                      correspondent == kNoActor ? UINT32_MAX : correspondent,
+                                                      engine_.now());
+    ActorId to = kNoActor;
+    if (d == AutoreplyDecision::reply_to_envelope_sender) to = env_sender;
+    if (d == AutoreplyDecision::reply_to_author) to = author_target;
+    if (d == AutoreplyDecision::suppressed_by_headers) ++out_.autoreplies_suppressed;
+    if (to == kNoActor || to == member) return;
+    const MessageId a = author(MessageKind::auto_reply, member, mid, 0.0f, 1500, 1);
+    const bool compliant = who.responder == AutoresponderKind::compliant;
+    messages_[a].auto_submitted = compliant;
+    ++out_.autoreplies;
+    send(a, to, compliant ? kNoActor : member, who.host);
+  }
+
+  static bool storm_content(MessageKind k) {
+    return k == MessageKind::first_mail || k == MessageKind::chain_forward || k == MessageKind::list_reply ||
+           k == MessageKind::remove_me || k == MessageKind::stop_replying || k == MessageKind::auto_reply;
+  }
+
+  double class_multiplier(const Person& p) const {
+    switch (p.cls) {
+      case PeopleClass::calm: return p_.calm_multiplier;
+      case PeopleClass::reactive: return p_.reactive_multiplier;
+      case PeopleClass::typical: break;
+    }
+    return 1.0;
+  }
+
+  void on_read(std::uint32_t v, MessageId mid) {
+    Person& who = people_[v];
+    const ActorId me = actor_of(v);
+    const Message& m = messages_[mid];
+    sim::RandomStream& r = rngs_[v];
+    const BehaviourParams& b = p_.behaviour;
+    if (m.kind == MessageKind::clarification) {
+      if (!who.clarified) ++out_.clarifications_read;
+      who.clarified = true;
+      return;
+    }
+    if (m.kind == MessageKind::bounce) {
+      // My own reply came back: the sender does not exist?
+      if (m.parent != kNoMessage && messages_[m.parent].author == me &&
+          messages_[m.parent].kind == MessageKind::private_reply)
+        who.suspicious = true;
+      return;
+    }
+    if (!storm_content(m.kind)) return;
+    if (m.kind == MessageKind::auto_reply && m.via_list_poster == kNoActor) return;
+    if (who.storm_received < UINT16_MAX) ++who.storm_received;
+    const Time now = engine_.now();
+    if (!who.clarified && (p_.explanation == Explanation::web_board || p_.explanation == Explanation::both) &&
+        now >= explanation_at_ &&
+        r.bernoulli(1.0 - std::exp(-p_.explanation_reach_per_hour * (now - explanation_at_).hours()))) {
+      who.clarified = true;
+      ++out_.clarifications_read;
+    }
+    const bool original = m.kind == MessageKind::first_mail || m.kind == MessageKind::chain_forward;
+    if (original && !who.suspicious && !sender_reachable() && r.bernoulli(b.suspicion_when_unreachable))
+      who.suspicious = true;
+    double mult = class_multiplier(who);
+    if (who.clarified) mult *= b.clarification_damping;
+    if (who.reacted) mult *= b.repeat_factor;
+
+    if (original) {
+      double concern = b.concern_harmless + (b.concern_alarming - b.concern_harmless) * m.alarm;
+      if (m.names_addressee || (m.kind == MessageKind::chain_forward && root_names_addressee(mid)))
+        concern *= b.addressee_named_factor;
+      if (!r.bernoulli(std::min(1.0, concern * mult))) return;
+      who.reacted = true;
+      const bool via_list = m.via_list_poster != kNoActor;
+      // Reply: to all (author and list) or to the author; a plain reply on a munged list goes
+      // to the list.
+      const double u = r.uniform01();
+      if (u < b.reply_all_share && via_list) {
+        reply_all(me, mid);
+      } else if (u < b.reply_all_share + b.private_reply_share) {
+        if (via_list && m.reply_to_list)
+          post_to_list(me, MessageKind::list_reply, mid);
+        else
+          private_reply(me, mid);
+      }
+      const double complain =
+          std::min(1.0, b.complain_share * (who.suspicious ? b.suspicion_complaint_factor : 1.0));
+      if (r.bernoulli(complain)) {
+        ++out_.complaints;
+        if (r.bernoulli(b.police_share)) ++out_.police_reports;
+        bump(uproar_per_hour_, hour_index(now));
+        bump(reactions_per_hour_, hour_index(now));
+        series(col_complaints);
+      }
+      // Last: forwarding may create outsiders, which moves people_ and rngs_ (who, r).
+      const double fwd = std::min(1.0, b.forward_share * (who.suspicious ? b.suspicion_forward_factor : 1.0));
+      if (r.bernoulli(fwd)) forward(v, mid);
+      return;
+    }
+    // Follow-ups on the list: annoyance grows with every storm message received.
+    if (m.via_list_poster == kNoActor || v >= p_.members) return;
+    const double annoy =
+        1.0 + b.annoyance_growth * static_cast<double>(std::min<std::int64_t>(who.storm_received, b.annoyance_cap));
+    const double f = annoy * mult;
+    if (r.bernoulli(std::min(1.0, b.followup_reply_all * f))) {
+      who.reacted = true;
+      reply_all(me, mid);
+    }
+    if (r.bernoulli(std::min(1.0, b.remove_me * f))) {
+      who.reacted = true;
+      post_to_list(me, MessageKind::remove_me, mid);
+    }
+    if (r.bernoulli(std::min(1.0, b.stop_replying * f))) {
+      who.reacted = true;
+      post_to_list(me, MessageKind::stop_replying, mid);
+    }
+  }
+
+  bool root_names_addressee(MessageId mid) const {
+    while (messages_[mid].parent != kNoMessage && messages_[mid].kind == MessageKind::chain_forward)
+      mid = messages_[mid].parent;
+    return messages_[mid].names_addressee;
+  }
+
+  void private_reply(ActorId me, MessageId mid) {
+    const Message& m = messages_[mid];
+    const ActorId to = m.author;
+    if (to == kNoActor || to == me) return;
+    const MessageId r = author(MessageKind::private_reply, me, mid, m.alarm * 0.5f, 2500, 1);
+    if (to == kSender) ++out_.replies_to_sender;
+    send(r, to, me, host_of(me));
+  }
+
+  void reply_all(ActorId me, MessageId mid) {
+    const Message& m = messages_[mid];
+    const ActorId author_addr = m.author;
+    const MessageId r = author(MessageKind::list_reply, me, mid, m.alarm * 0.5f, 4000, 2);
+    ++out_.replies_to_list;
+    if (author_addr != kNoActor && author_addr != me && author_addr != kListOwner) {
+      if (author_addr == kSender) ++out_.replies_to_sender;
+      send(r, author_addr, me, host_of(me));
+    }
+    send(r, kListAddress, me, host_of(me));
+  }
+
+  void post_to_list(ActorId me, MessageKind kind, MessageId parent) {
+    const MessageId r = author(kind, me, parent, 0.0f, 2500, 1);
+    if (kind == MessageKind::remove_me) {
+      sim::RandomStream& rng = rng_of(me);
+      const double u = rng.uniform01();
+      const BehaviourParams& b = p_.behaviour;
+      messages_[r].wording = static_cast<std::uint8_t>(
+          u < b.wording_command ? RemoveWording::command_first_word
+          : u < b.wording_command + b.wording_polite ? RemoveWording::polite_sentence
+                                                     : RemoveWording::angry_sentence);
+    }
+    ++out_.replies_to_list;
+    send(r, kListAddress, me, host_of(me));
+  }
+
+  void forward(std::uint32_t v, MessageId mid) {
+    sim::RandomStream& r = rngs_[v];
+    const auto& contacts = graph_->contacts(v, r);
+    if (contacts.empty()) return;
+    const std::uint64_t k = std::min<std::uint64_t>(
+        contacts.size(), 1 + r.poisson(std::max(0.0, p_.behaviour.forward_contacts_mean - 1.0)));
+    // k distinct contacts: a partial Fisher-Yates shuffle over a copy of the indices.
+    std::vector<std::uint32_t> chosen(contacts.begin(), contacts.end());
+    for (std::uint64_t i = 0; i < k; ++i) {
+      const auto j = i + r.uniform_int(chosen.size() - i);
+      std::swap(chosen[i], chosen[j]);
+    }
+    const ActorId me = actor_of(v);
+    const MessageId f = author(MessageKind::chain_forward, me, mid, messages_[mid].alarm, 5000,
+                               static_cast<std::int32_t>(k));
+    for (std::uint64_t i = 0; i < k; ++i) {
+      const std::uint32_t u = chosen[i];
+      ensure_person(u);
+      if (u >= p_.members && !people_[u].reached_by_forward) {
+        people_[u].reached_by_forward = true;
+        ++out_.outsiders_reached;
+      }
+      ++out_.forwards;
+      bump(uproar_per_hour_, hour_index(engine_.now()));
+      send(f, actor_of(u), me, people_[v].host);
+    }
+  }
+
+  // ------------------------------------------------------------------------ dispatch -------
+  void handle(const Event& e) {
+    switch (e.type) {
+      case EventType::first_mail: on_first_mail(); break;
+      case EventType::service_done: on_service_done(e.a, e.b); break;
+      case EventType::retry: on_retry(e.a); break;
+      case EventType::list_drip: on_list_drip(); break;
+      case EventType::read: on_read(e.a, e.b); break;
+      case EventType::host_restore: on_host_restore(); break;
+      case EventType::explanation: on_explanation(); break;
+      case EventType::operator_acts: on_operator_acts(); break;
+      case EventType::sender_answer: on_sender_answer(e.b); break;
+      case EventType::bounce_warning: on_bounce_warning(e.a); break;
+      case EventType::bin_tick: on_bin_tick(); break;
+    }
+  }
+
+  void on_bin_tick() {
+    // Queue levels at the end of the bin just finished.
+    const Time now = engine_.now();
+    const auto bin = static_cast<std::size_t>(now.us / p_.bin.us) - 1;
+    if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
+    auto level = [&](std::uint32_t h) {
+      return static_cast<double>(hosts_[h].busy) + static_cast<double>(hosts_[h].waiting.size());
+    };
+    auto& row = rows_[bin];
+    row[col_queue_sender_host] = level(kSenderHost);
+    row[col_queue_list_host] = level(kListHost);
+    double outbound = 0;
+    for (const auto& [post, next] : outbound_) outbound += static_cast<double>(list_size() - next);
+    row[col_queue_list_outbound] = outbound;
+    double domains = 0;
+    for (std::size_t h = kFirstDomainHost; h < hosts_.size(); ++h) domains += level(static_cast<std::uint32_t>(h));
+    row[col_queue_domains] = domains;
+    row[col_queue_outside] = level(kOutsideHost);
+    if (now + p_.bin <= horizon_) engine_.schedule(now + p_.bin, Event{EventType::bin_tick, 0, 0}, 255);
+  }
+
+  // ------------------------------------------------------------------------ the books ------
+  void finish() {
+    const Time end = horizon_;
+    // Conservation: count every live envelope where it sits.
+    std::uint64_t queued = 0;
+    for (const Envelope& env : envelopes_) {
+      if (!env.live) continue;
+      ++queued;
+      ++ledger_.queued_by_host[hosts_[env.at_host].name];
+    }
+    ledger_.queued = queued;
+    std::uint64_t custody = 0;
+    for (const Host& h : hosts_) custody += h.in_custody;
+    if (!ledger_.balanced() || custody != queued)
+      throw ConservationError("the books do not balance: " + ledger_.describe() +
+                              " (envelopes in hosts' custody: " + std::to_string(custody) + ")");
+
+    // Peaks by clock hour.
+    auto peak = [&](const std::vector<std::uint32_t>& per_hour, std::uint64_t& value, Time& at) {
+      value = 0;
+      at = Time::never();
+      for (std::size_t k = 0; k < per_hour.size(); ++k)
+        if (per_hour[k] > value) {
+          value = per_hour[k];
+          at = std::max(Time{0}, hour_index_start(k));
+        }
+    };
+    peak(sender_inbox_per_hour_, out_.sender_inbox_peak_per_hour, out_.sender_inbox_peak_at);
+    std::uint64_t uproar_peak = 0;
+    peak(uproar_per_hour_, uproar_peak, out_.uproar_peak_at);
+    out_.time_to_peak_s = out_.sender_inbox_peak_at == Time::never() ? 0 : out_.sender_inbox_peak_at.seconds();
+    out_.time_to_quiet_s = 0;
+    for (std::size_t k = reactions_per_hour_.size(); k-- > 0;)
+      if (reactions_per_hour_[k] > static_cast<std::uint64_t>(p_.quiet_threshold_per_hour)) {
+        out_.time_to_quiet_s = std::min(end, hour_index_start(k + 1)).seconds();
+        break;
+      }
+    out_.cascade_depth_max = depth_max_;
+    out_.cascade_messages = messages_.size();
+    out_.list_copies_delivered = list_copies_delivered_;
+
+    for (Host& h : hosts_) {
+      HostFigures f = h.figures;
+      f.name = h.name;
+      f.mean_queue = h.level.mean(end);
+      for (std::uint32_t n : h.accepted_per_hour) f.peak_inbound_per_hour = std::max<double>(f.peak_inbound_per_hour, n);
+      f.down_hours = (h.down_s + (h.down_since != Time::never() ? (end - h.down_since).seconds() : 0.0)) / 3600.0;
+      // Keep the named hosts and the busiest domains; 400 domain rows would drown the summary.
+      result_.hosts.push_back(f);
+    }
+    std::sort(result_.hosts.begin() + kFirstDomainHost, result_.hosts.end(),
+              [](const HostFigures& a, const HostFigures& b) {
+                return a.accepted != b.accepted ? a.accepted > b.accepted : a.name < b.name;
+              });
+    if (result_.hosts.size() > kFirstDomainHost + 10) result_.hosts.resize(kFirstDomainHost + 10);
+
+    TimeSeries& ts = result_.timeseries;
+    ts.bin = p_.bin;
+    for (std::size_t k = 0; k < kMessageKinds; ++k)
+      ts.columns.push_back("created_" + std::string(kind_name(static_cast<MessageKind>(k))));
+    for (const char* c : {"delivered", "bounced", "sender_inbox", "complaints", "list_posts_accepted",
+                          "queue_sender_host", "queue_list_host", "queue_list_outbound", "queue_domains",
+                          "queue_outside"})
+      ts.columns.emplace_back(c);
+    const auto bins = static_cast<std::size_t>((p_.horizon.us + p_.bin.us - 1) / p_.bin.us);
+    rows_.resize(std::max(rows_.size(), bins), std::vector<double>(col_count, 0.0));
+    rows_.resize(bins);
+    ts.rows = std::move(rows_);
+
+    if (options_.record_cascade) {
+      result_.cascade.reserve(messages_.size());
+      for (std::size_t i = 0; i < messages_.size(); ++i) {
+        const Message& m = messages_[i];
+        result_.cascade.push_back(CascadeRow{static_cast<MessageId>(i), m.parent, m.kind, m.author,
+                                             m.generation, m.created, m.first_delivered});
+      }
+    }
+    result_.outcomes = out_;
+    result_.ledger = ledger_;
+    result_.events_handled = engine_.events_handled();
+    result_.members = static_cast<std::uint64_t>(p_.members);
+    result_.outsiders_created = people_.size() - static_cast<std::size_t>(p_.members);
+    result_.horizon = end;
+    result_.calendar = p_.calendar;
+  }
+
+  StormParams p_;
+  RunOptions options_;
+  sim::Engine<Event> engine_;
+  sim::RandomStream list_rng_;
+  StormProtection protection_;
+  BounceProcessor bounces_;
+  ActivityProfile home_profile_, office_profile_, operator_profile_;
+  ReadingDelayModel reading_;
+  Autoresponder autoresponder_;
+  std::unique_ptr<ContactGraph> graph_;
+  sim::AliasTable domain_choice_;
+
+  std::vector<Host> hosts_;
+  std::vector<sim::RandomStream> host_rngs_;
+  std::vector<Person> people_;
+  std::vector<sim::RandomStream> rngs_;
+  std::vector<Message> messages_;
+  std::vector<Envelope> envelopes_;
+  std::vector<std::uint32_t> free_envelopes_;
+
+  struct Outbound {
+    MessageId post;
+    std::uint32_t next;
+  };
+  std::deque<Outbound> outbound_;
+  bool dripping_ = false;
+  bool emergency_ = false, list_closed_ = false, daily_hold_ = false, operator_told_ = false;
+  std::int64_t post_day_ = -1, posts_today_ = 0;
+  std::unordered_map<ActorId, std::deque<Time>> verbosity_;
+  std::deque<Time> sender_recent_;
+  bool shut_down_once_ = false;
+  Time explanation_at_ = Time::never();
+  MessageId first_mail_ = kNoMessage;
+
+  Time horizon_{};
+  std::int64_t hour_offset_s_ = 0;
+  std::vector<std::uint32_t> sender_inbox_per_hour_, uproar_per_hour_, reactions_per_hour_;
+  std::vector<std::vector<double>> rows_;
+  std::uint64_t depth_max_ = 0;
+  std::uint64_t list_copies_delivered_ = 0;
+  Outcomes out_;
+  Ledger ledger_;
+  RunResult result_;
+};
+
+}  // namespace
+
+bool Ledger::balanced() const { return created == delivered + bounced + dropped + held + queued; }
+
+std::string Ledger::describe() const {
+  std::string s = "created " + std::to_string(created) + " = delivered " + std::to_string(delivered) +
+                  " + bounced " + std::to_string(bounced) + " + dropped " + std::to_string(dropped) +
+                  " + held " + std::to_string(held) + " + queued " + std::to_string(queued);
+  const auto sum = delivered + bounced + dropped + held + queued;
+  s += sum == created ? " (balanced)" : " (off by " + std::to_string(static_cast<long long>(created - sum)) + ")";
+  return s;
+}
+
+RunResult run_storm(const scenario::Scenario& scenario, const RunOptions& options) {
+  Storm storm(scenario, options);
+  return storm.run();
+}
+
+std::uint64_t estimate_memory_bytes(const scenario::Scenario& s) {
+  const auto members = static_cast<std::uint64_t>(s.integer("population.members"));
+  const auto domains = static_cast<std::uint64_t>(s.integer("population.domains"));
+  const std::uint64_t horizon_bins =
+      static_cast<std::uint64_t>(s.duration("run.horizon").us / std::max<std::int64_t>(1, s.duration("run.bin").us));
+  // Per member: person record, random stream, graph vertex and bounce state (~200 bytes), and
+  // a storm's working set of messages and envelopes that scales with the list (~150 bytes per
+  // member per accepted post, for a few dozen posts in flight).
+  return members * 200 + members * 150 * 8 + domains * 4096 + horizon_bins * 20 * 8 + (64u << 20);
+}
+
+std::optional<std::string> refuse_if_too_large(const scenario::Scenario& s, std::uint64_t available) {
+  const std::uint64_t need = estimate_memory_bytes(s);
+  if (need <= available) return std::nullopt;
+  return "this scenario needs about " + std::to_string(need >> 20) + " MiB (population.members = " +
+         std::to_string(s.integer("population.members")) + ", run.horizon / run.bin = " +
+         std::to_string(s.duration("run.horizon").us / std::max<std::int64_t>(1, s.duration("run.bin").us)) +
+         " bins) but only " + std::to_string(available >> 20) + " MiB are available";
+}
+
+}  // namespace mailstorm::models
