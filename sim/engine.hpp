@@ -50,8 +50,11 @@ class Engine {
 
   EventId schedule(Time at, const Payload& payload, Priority priority = 128) {
     if (at < now_) throw std::logic_error("Engine::schedule: time is in the past");
-    if (at == now_ && in_handler_ && priority < current_priority_)
-      throw std::logic_error("Engine::schedule: cannot pre-empt the event being handled");
+    // At the instant of the last handled event, a more urgent priority would order the new event
+    // before one that has already run (inside its handler: pre-empt it), so that is refused too.
+    if (at == now_ && priority < current_priority_)
+      throw std::logic_error(
+          "Engine::schedule: cannot pre-empt the event being (or just) handled at this instant");
     std::uint32_t slot;
     if (free_head_ != kNone) {
       slot = free_head_;
@@ -97,17 +100,26 @@ class Engine {
   // Runs the next event: handler(payload). Returns false when nothing is pending.
   template <class Handler>
   bool step(Handler&& handler) {
-    return step_before(Time::never(), handler);
+    return step_before<false>(Time::never(), handler);
   }
 
   // Runs every event with time < until, then advances the clock to `until` (unless that is
-  // Time::never()). Events at exactly `until` stay pending. Returns the number handled.
+  // Time::never(), which runs every event, even one scheduled at Time::never()). Events at
+  // exactly `until` stay pending. Returns the number handled.
   template <class Handler>
   std::uint64_t run(Time until, Handler&& handler) {
     const std::uint64_t before = handled_;
-    while (step_before(until, handler)) {
+    if (until == Time::never()) {
+      while (step_before<false>(until, handler)) {
+      }
+    } else {
+      while (step_before<true>(until, handler)) {
+      }
     }
-    if (until != Time::never() && until > now_) now_ = until;
+    if (until != Time::never() && until > now_) {
+      now_ = until;
+      current_priority_ = 0;  // nothing has run at the new instant yet
+    }
     return handled_ - before;
   }
 
@@ -148,21 +160,25 @@ class Engine {
     return nullptr;
   }
 
-  template <class Handler>
+  // Runs the next event if it is before `until` (any event when `bounded` is false).
+  template <bool bounded, class Handler>
   bool step_before(Time until, Handler& handler) {
     const QueueEntry* top = front();
-    if (!top || static_cast<std::int64_t>(top->time) >= until.us) return false;
+    if (!top) return false;
+    if constexpr (bounded)
+      if (static_cast<std::int64_t>(top->time) >= until.us) return false;
     const QueueEntry e = queue_pop();
     // Copy the payload out and free the slot first, so the handler may reuse it.
     const Payload payload = slots_[e.slot].payload;
     release(e.slot);
     --live_;
+    // Start fetching the next event's slot while this one is handled: with many pending events
+    // the pool is far larger than the caches, and this is the one random access per event.
+    if (!queue_empty()) __builtin_prefetch(&slots_[queue_top().slot]);
     now_ = Time{static_cast<std::int64_t>(e.time)};
     current_priority_ = static_cast<Priority>(e.order >> kSequenceBits);
     ++handled_;
-    in_handler_ = true;
     handler(payload);
-    in_handler_ = false;
     return true;
   }
 
@@ -176,7 +192,6 @@ class Engine {
   std::uint64_t handled_ = 0;
   std::size_t live_ = 0;
   Priority current_priority_ = 0;
-  bool in_handler_ = false;
 };
 
 }  // namespace mailstorm::sim
