@@ -845,55 +845,60 @@ class Storm {
     if (who.clarified) mult *= b.clarification_damping;
     if (who.reacted) mult *= b.repeat_factor;
 
+    bool forward_now = false;
     if (original) {
       double concern = b.concern_harmless + (b.concern_alarming - b.concern_harmless) * m.alarm;
       if (m.names_addressee || (m.kind == MessageKind::chain_forward && root_names_addressee(mid)))
         concern *= b.addressee_named_factor;
-      if (!r.bernoulli(std::min(1.0, concern * mult))) return;
-      who.reacted = true;
-      const bool via_list = m.via_list_poster != kNoActor;
-      // Reply: to all (author and list) or to the author; a plain reply on a munged list goes
-      // to the list.
-      const double u = r.uniform01();
-      if (u < b.reply_all_share && via_list) {
+      if (r.bernoulli(std::min(1.0, concern * mult))) {
+        who.reacted = true;
+        const bool via_list = m.via_list_poster != kNoActor;
+        // Reply: to all (author and list) or to the author; a plain reply on a munged list
+        // goes to the list.
+        const double u = r.uniform01();
+        if (u < b.reply_all_share && via_list) {
+          reply_all(me, mid);
+        } else if (u < b.reply_all_share + b.private_reply_share) {
+          if (via_list && messages_[mid].reply_to_list)
+            post_to_list(me, MessageKind::list_reply, mid);
+          else
+            private_reply(me, mid);
+        }
+        const double complain =
+            std::min(1.0, b.complain_share * (who.suspicious ? b.suspicion_complaint_factor : 1.0));
+        if (r.bernoulli(complain)) {
+          ++out_.complaints;
+          if (r.bernoulli(b.police_share)) ++out_.police_reports;
+          bump(uproar_per_hour_, hour_index(now));
+          bump(reactions_per_hour_, hour_index(now));
+          series(col_complaints);
+        }
+        forward_now =
+            r.bernoulli(std::min(1.0, b.forward_share * (who.suspicious ? b.suspicion_forward_factor : 1.0)));
+      }
+    }
+    // Every list message, the first mail included, also draws the list's own reactions:
+    // "me too" reply-alls, "remove me", "stop replying", more likely the more storm mail a
+    // member has had.
+    if (messages_[mid].via_list_poster != kNoActor && v < p_.members) {
+      const double annoy = 1.0 + b.annoyance_growth *
+                                     static_cast<double>(std::min<std::int64_t>(who.storm_received, b.annoyance_cap));
+      const double f = annoy * mult;
+      if (r.bernoulli(std::min(1.0, b.followup_reply_all * f))) {
+        who.reacted = true;
         reply_all(me, mid);
-      } else if (u < b.reply_all_share + b.private_reply_share) {
-        if (via_list && m.reply_to_list)
-          post_to_list(me, MessageKind::list_reply, mid);
-        else
-          private_reply(me, mid);
       }
-      const double complain =
-          std::min(1.0, b.complain_share * (who.suspicious ? b.suspicion_complaint_factor : 1.0));
-      if (r.bernoulli(complain)) {
-        ++out_.complaints;
-        if (r.bernoulli(b.police_share)) ++out_.police_reports;
-        bump(uproar_per_hour_, hour_index(now));
-        bump(reactions_per_hour_, hour_index(now));
-        series(col_complaints);
+      if (r.bernoulli(std::min(1.0, b.remove_me * f))) {
+        who.reacted = true;
+        post_to_list(me, MessageKind::remove_me, mid);
       }
-      // Last: forwarding may create outsiders, which moves people_ and rngs_ (who, r).
-      const double fwd = std::min(1.0, b.forward_share * (who.suspicious ? b.suspicion_forward_factor : 1.0));
-      if (r.bernoulli(fwd)) forward(v, mid);
-      return;
+      if (r.bernoulli(std::min(1.0, b.stop_replying * f))) {
+        who.reacted = true;
+        post_to_list(me, MessageKind::stop_replying, mid);
+      }
     }
-    // Follow-ups on the list: annoyance grows with every storm message received.
-    if (m.via_list_poster == kNoActor || v >= p_.members) return;
-    const double annoy =
-        1.0 + b.annoyance_growth * static_cast<double>(std::min<std::int64_t>(who.storm_received, b.annoyance_cap));
-    const double f = annoy * mult;
-    if (r.bernoulli(std::min(1.0, b.followup_reply_all * f))) {
-      who.reacted = true;
-      reply_all(me, mid);
-    }
-    if (r.bernoulli(std::min(1.0, b.remove_me * f))) {
-      who.reacted = true;
-      post_to_list(me, MessageKind::remove_me, mid);
-    }
-    if (r.bernoulli(std::min(1.0, b.stop_replying * f))) {
-      who.reacted = true;
-      post_to_list(me, MessageKind::stop_replying, mid);
-    }
+    // Last: forwarding may create outsiders, which moves people_ and rngs_ (who, r).
+    if (forward_now) forward(v, mid);
   }
 
   bool root_names_addressee(MessageId mid) const {
