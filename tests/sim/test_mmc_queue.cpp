@@ -131,7 +131,7 @@ TEST_CASE("M/M/c queue on the engine matches Erlang C", "[engine][mmc][statistic
       {0.5, 1.0, 1, 20'000, 30, 0.03},    // M/M/1, rho 0.5
       {1.6, 1.0, 2, 40'000, 30, 0.04},    // M/M/2, rho 0.8
       {5.6, 1.0, 8, 20'000, 30, 0.04},    // M/M/8, rho 0.7
-      {3.8, 1.0, 4, 100'000, 30, 0.08},   // M/M/4, rho 0.95: long relaxation, long batches
+      {3.8, 1.0, 4, 200'000, 30, 0.08},   // M/M/4, rho 0.95: long relaxation, long batches
       {9.5, 10.0, 1, 100'000, 40, 0.10},  // M/M/1, rho 0.95, short service times
   };
   std::uint64_t seed = 100;
