@@ -13,6 +13,10 @@
 
 namespace mailstorm::models::scenario {
 
+namespace detail {
+struct ScenarioBuilder;
+}
+
 // Where a value came from: the file and position that set it, or "default" / "--set".
 struct Origin {
   std::string file;  // empty for defaults and --set
@@ -73,9 +77,7 @@ class Scenario {
   void set_from_string(std::string_view name, std::string_view text);
 
  private:
-  friend Scenario load_scenario(const std::filesystem::path&, const Registry&,
-                                const std::vector<std::string>&);
-  friend Scenario default_scenario(const Registry&);
+  friend struct detail::ScenarioBuilder;  // the loader and default_scenario fill scenarios in
   const Registry* registry_ = nullptr;
   std::string name_, description_;
   std::vector<std::string> files_;
