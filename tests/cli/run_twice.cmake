@@ -1,0 +1,41 @@
+# cmake -DMAILSTORM=<exe> -DSCENARIO=<file> -DWORK=<folder> [-DSECOND_ARGS=<a|b>] -P run_twice.cmake
+# Runs the scenario twice with the same seed (the second time with SECOND_ARGS added) and
+# requires identical result files. wall_s is the one field allowed to differ, and `queue` when
+# the second run chose another pending-event set.
+cmake_minimum_required(VERSION 3.25)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+string(REPLACE "|" ";" second_args "${SECOND_ARGS}")
+foreach(run IN ITEMS first second)
+  set(extra "")
+  if(run STREQUAL "second")
+    set(extra ${second_args})
+  endif()
+  execute_process(COMMAND ${MAILSTORM} run ${SCENARIO} --seed 42 --replication 1 --cascade
+                          --out ${WORK}/${run} ${extra}
+                  RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  message(STATUS "${run} run (${extra}): exit status ${code}\n${out}${err}")
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "mailstorm run failed")
+  endif()
+endforeach()
+
+foreach(name IN ITEMS summary.json timeseries.csv cascade.csv)
+  file(READ ${WORK}/first/${name} a)
+  file(READ ${WORK}/second/${name} b)
+  if(name STREQUAL "summary.json")
+    foreach(var IN ITEMS a b)
+      string(REGEX REPLACE "\n *\"wall_s\": [^\n]*" "" ${var} "${${var}}")
+      if(SECOND_ARGS)
+        string(REGEX REPLACE "\n *\"queue\": [^\n]*" "" ${var} "${${var}}")
+      endif()
+    endforeach()
+    if(NOT a MATCHES "\"format\": \"mailstorm-summary\"")
+      message(FATAL_ERROR "${WORK}/first/summary.json is not a mailstorm summary")
+    endif()
+  endif()
+  if(NOT a STREQUAL b)
+    message(FATAL_ERROR "${name} differs between ${WORK}/first and ${WORK}/second")
+  endif()
+endforeach()
+message(STATUS "identical results")

@@ -1,0 +1,158 @@
+// The command line: argument parsing, the human summary and the exit statuses.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/summary_text.hpp"
+#include "models/scenario/scenario.hpp"
+
+using namespace mailstorm;
+using namespace mailstorm::cli;
+
+TEST_CASE("run takes every option, in both spellings", "[cli]") {
+  const Arguments a = parse_arguments({"run", "s.toml", "--seed", "7", "--replication=3", "--set",
+                                       "population.members=500", "--set=run.horizon=2d", "--out",
+                                       "out/x", "--queue", "dary_heap", "--cascade", "--quiet"});
+  CHECK(a.command == Command::run);
+  CHECK(a.scenario == "s.toml");
+  CHECK(a.seed == 7);
+  CHECK(a.replication == 3);
+  CHECK(a.overrides == std::vector<std::string>{"population.members=500", "run.horizon=2d"});
+  CHECK(a.out_dir == "out/x");
+  CHECK(a.queue == sim::QueueKind::dary_heap);
+  CHECK(a.cascade);
+  CHECK(a.quiet);
+}
+
+TEST_CASE("defaults and the other commands", "[cli]") {
+  const Arguments a = parse_arguments({"run", "s.toml"});
+  CHECK(a.seed == 1);
+  CHECK(a.replication == 0);
+  CHECK_FALSE(a.out_dir);
+  CHECK(a.queue == sim::QueueKind::radix_heap);
+  CHECK(parse_arguments({"validate", "s.toml", "--set", "a.b=1"}).command == Command::validate);
+  CHECK(parse_arguments({"params", "--markdown"}).markdown);
+  CHECK(parse_arguments({"--help"}).command == Command::help);
+  CHECK(parse_arguments({"run", "--help"}).command == Command::help);
+  CHECK(parse_arguments({"--version"}).command == Command::version);
+}
+
+TEST_CASE("command-line mistakes are usage errors that say what is wrong", "[cli]") {
+  auto message = [](std::vector<std::string> words) -> std::string {
+    try {
+      parse_arguments(words);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  CHECK(message({}) == "no command given");
+  CHECK(message({"simulate"}) == "unknown command 'simulate'");
+  CHECK(message({"run", "s.toml", "--sed", "1"}) == "unknown option '--sed'");
+  CHECK(message({"run", "s.toml", "--seed", "-1"}).find("whole number") != std::string::npos);
+  CHECK(message({"run", "s.toml", "--seed", "12x"}).find("'12x'") != std::string::npos);
+  CHECK(message({"run", "s.toml", "--seed", "99999999999999999999"}).find("whole number") !=
+        std::string::npos);
+  CHECK(message({"run", "s.toml", "--seed"}) == "--seed needs a value");
+  CHECK(message({"run", "s.toml", "--queue", "heap"}).find("dary_heap or radix_heap") !=
+        std::string::npos);
+  CHECK(message({"run"}).find("which scenario?") != std::string::npos);
+  CHECK(message({"run", "a.toml", "b.toml"}) == "unexpected argument 'b.toml'");
+  CHECK(message({"run", "s.toml", "--set", "novalue"}).find("key=value") != std::string::npos);
+  CHECK(message({"run", "s.toml", "--cascade"}).find("--out") != std::string::npos);
+  CHECK(message({"run", "s.toml", "--quiet=yes"}) == "--quiet takes no value");
+  CHECK(message({"validate", "s.toml", "--seed", "1"}) == "--seed applies to run only");
+  CHECK(message({"params", "x"}) == "unexpected argument 'x'");
+}
+
+TEST_CASE("numbers and times are formatted without the locale", "[cli]") {
+  CHECK(with_thousands(0) == "0");
+  CHECK(with_thousands(999) == "999");
+  CHECK(with_thousands(1000) == "1,000");
+  CHECK(with_thousands(18000) == "18,000");
+  CHECK(with_thousands(1234567) == "1,234,567");
+  CHECK(bytes_text(812) == "812 B");
+  CHECK(bytes_text(3'400'000) == "3.40 MB");
+  CHECK(bytes_text(123'400'000'000) == "123.4 GB");
+  const sim::Calendar cal = sim::Calendar::parse("2000-06-24T13:17:00+09:00");
+  CHECK(local_time_text(cal, sim::Time::zero()) == "Saturday 2000-06-24 13:17 (+09:00)");
+  CHECK(local_time_text(cal, sim::Time{0} + sim::hours(11)) == "Sunday 2000-06-25 00:17 (+09:00)");
+  CHECK(local_time_text(cal, sim::Time::never()) == "never");
+}
+
+TEST_CASE("the run summary fits a screen and names what an operator asks", "[cli]") {
+  models::scenario::Registry registry;
+  const models::scenario::Scenario s = models::scenario::default_scenario(registry);
+  models::RunResult r;
+  r.calendar = sim::Calendar::parse("2000-06-24T13:17:00+09:00");
+  r.horizon = sim::Time{0} + sim::days(10);
+  r.members = 18000;
+  r.outcomes.messages_total = 123456;
+  r.outcomes.list_posts_attempted = 40;
+  r.outcomes.list_posts_accepted = 12;
+  r.outcomes.bounces_total = 3210;
+  r.outcomes.bounces_to_poster = 3000;
+  r.outcomes.police_reports = 1;
+  r.outcomes.sender_inbox_peak_per_hour = 2345;
+  r.outcomes.sender_inbox_peak_at = sim::Time{0} + sim::hours(10);
+  r.outcomes.time_to_quiet_s = 52 * 3600.0;
+  r.outcomes.bytes_total = 1'230'000'000;
+  r.ledger.created = 10;
+  r.ledger.delivered = 10;
+  r.events_handled = 1000;
+  r.wall_s = 0.5;
+  const std::string text = summary_text(s, models::RunOptions{}, r);
+  CHECK(std::count(text.begin(), text.end(), '\n') <= 25);
+  CHECK(text.find("18,000 members") != std::string::npos);
+  CHECK(text.find("Saturday 2000-06-24 13:17") != std::string::npos);
+  CHECK(text.find("123,456 created") != std::string::npos);
+  CHECK(text.find("12 accepted of 40 attempted") != std::string::npos);
+  CHECK(text.find("3,000 of them to the poster") != std::string::npos);
+  CHECK(text.find("1 police report") != std::string::npos);
+  CHECK(text.find("2,345 per hour, Saturday 2000-06-24 23:17 (+09:00), 10.0 h") !=
+        std::string::npos);
+  CHECK(text.find("1.23 GB") != std::string::npos);
+  CHECK(text.find("52.0 h") != std::string::npos);
+  CHECK(text.find("balanced: 10 created") != std::string::npos);
+  CHECK(text.find("2,000 events/s") != std::string::npos);
+}
+
+TEST_CASE("exit statuses: 0 for help and version, 2 for usage and scenario errors", "[cli]") {
+  std::ostringstream out, err;
+  CHECK(run_command_line({"--version"}, out, err) == kExitOk);
+  CHECK(out.str().rfind("mailstorm ", 0) == 0);
+  CHECK(run_command_line({"--help"}, out, err) == kExitOk);
+  CHECK(run_command_line({"run", "x.toml", "--seed", "x"}, out, err) == kExitUsage);
+  CHECK(err.str().find("usage:") != std::string::npos);
+  std::ostringstream err2;
+  CHECK(run_command_line({"validate", "no-such-file.toml"}, out, err2) == kExitUsage);
+  CHECK(err2.str().rfind("error: ", 0) == 0);
+  CHECK(err2.str().find("no-such-file.toml") != std::string::npos);
+}
+
+TEST_CASE("params lists every setting with its type, default and range", "[cli]") {
+  models::scenario::Registry registry;
+  models::scenario::SettingSpec spec;
+  spec.name = "list.posting_policy";
+  spec.type = models::scenario::SettingType::choice;
+  spec.default_value = std::string("members_only");
+  spec.choices = {"open", "members_only"};
+  spec.help = "Who may post.";
+  registry.add(spec);
+  spec = {};
+  spec.name = "run.horizon";
+  spec.type = models::scenario::SettingType::duration;
+  spec.default_value = sim::days(10);
+  spec.min = 3600;
+  spec.max = 86400 * 365.0;
+  spec.help = "How long to simulate.";
+  registry.add(spec);
+  const std::string table = params_table(registry);
+  CHECK(table.find("name ") == 0);
+  CHECK(table.find("list.posting_policy  choice    members_only  open|members_only  Who may post.") !=
+        std::string::npos);
+  CHECK(table.find("run.horizon") != std::string::npos);
+  CHECK(table.find("[1h, 365d]") != std::string::npos);
+  CHECK(table.find("2 settings.") != std::string::npos);
+}
