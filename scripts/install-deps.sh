@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages mailstorm needs, and only those that are missing: safe to run
+# again and again. Runs apt-get as root (directly, or through sudo when not root).
+#   bash scripts/install-deps.sh            the build and test dependencies
+#   bash scripts/install-deps.sh --extras   also the optional extras listed below
+set -euo pipefail
+
+# Needed to build, run and test mailstorm.
+required=(
+  build-essential cmake g++ git ca-certificates
+  libboost-dev          # Boost.Graph (contact graph, header part), Boost.Math, Boost.Random
+  libboost-graph-dev    # Boost.Graph's compiled parts (edge-list and GraphML readers)
+  libeigen3-dev         # the branching-process analysis (next-generation matrix)
+  libtomlplusplus-dev   # scenario files
+  catch2                # unit tests (Catch2 2.13)
+  libbenchmark-dev      # Google Benchmark programs, smoke-run by the tests
+  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
+  python3               # the test command's helper scripts (and the notebooks, later)
+)
+# Optional: only for the peer benchmarks in shared/peers (ns-3 comparison).
+extras=(
+  libns3-dev
+)
+
+packages=("${required[@]}")
+if [[ "${1:-}" == "--extras" ]]; then
+  packages+=("${extras[@]}")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  if [[ "$status" != "install ok installed" ]]; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  if ! command -v sudo >/dev/null; then
+    echo "install-deps: missing packages (${missing[*]}) and not root; run as root" >&2
+    exit 1
+  fi
+  as_root=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+"${as_root[@]}" apt-get update
+"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y --no-install-recommends "${missing[@]}"
