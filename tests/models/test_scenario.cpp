@@ -428,6 +428,18 @@ TEST_CASE("the five TOML++ abort inputs raise ScenarioError", "[scenario][errors
   }
 }
 
+TEST_CASE("non-ASCII characters where TOML++ 3.3 reached __builtin_unreachable", "[scenario][errors]") {
+  // Found by the fuzzer: is_non_ascii_horizontal_whitespace() had no answer for U+02D2.
+  for (const char* text : {"isl\xcb\x92" "embe = 1", "a\xc3\xa9 = 1", "\xc3\xa9", "x = 1 \xe3\x80\x81",
+                           "[a\xef\xbd\x80]", "a = \xef\xbb\xbf"}) {
+    INFO(text);
+    CHECK_THROWS_AS(from_text(text), ScenarioError);
+  }
+  // Non-ASCII text in strings and comments is fine.
+  CHECK(from_text("# caf\xc3\xa9\nworld.label = \"caf\xc3\xa9 \xe3\x80\x80\"\n").text("world.label") ==
+        "caf\xc3\xa9 \xe3\x80\x80");
+}
+
 TEST_CASE("every file in the bad-scenario corpus raises its error", "[scenario][errors]") {
   const fs::path corpus = MAILSTORM_BAD_SCENARIOS_DIR;
   std::vector<fs::path> files;
