@@ -48,22 +48,21 @@ class RadixHeap {
 
   // The smallest entry; may move entries between buckets, hence not const.
   const QueueEntry& top() {
-    if (!below_.empty()) [[unlikely]]
-      return below_.top();
-    if (head_[0] == kNil) refill();
+    if (below_.empty() && head_[0] == kNil) refill();
+    if (!below_.empty()) return below_.top();
     const Chunk& c = chunks_[head_[0]];
     return c.entries[c.count - 1];
   }
 
   QueueEntry pop() {
     --size_;
-    if (!below_.empty()) [[unlikely]] {
+    if (below_.empty() && head_[0] == kNil) refill();
+    if (!below_.empty()) {
 #ifndef NDEBUG
       last_popped_ = below_.top();
 #endif
       return below_.pop();
     }
-    if (head_[0] == kNil) refill();
     const std::uint32_t h = head_[0];
     Chunk& c = chunks_[h];
     const QueueEntry e = c.entries[--c.count];
@@ -91,7 +90,9 @@ class RadixHeap {
 
  private:
   static constexpr std::size_t kBuckets = 129;
-  static constexpr std::uint32_t kChunkEntries = 31;
+  static constexpr std::uint32_t kChunkEntries = 63;
+  // Buckets up to this size go whole into the side heap on refill.
+  static constexpr std::uint32_t kSmallBucket = 63;
   static constexpr std::uint32_t kNil = UINT32_MAX;
 
   struct Chunk {
@@ -139,15 +140,29 @@ class RadixHeap {
     return 128;
   }
 
-  // Bucket 0 is empty: take the first non-empty bucket, make its minimum the new base and
-  // redistribute the bucket; every entry lands in a lower bucket, the minimum in bucket 0.
+  // Nothing is below the base and bucket 0 is empty: take the first non-empty bucket. A small one
+  // moves whole into the side heap, with its maximum as the new base (entries in higher buckets
+  // share the base's bits above this bucket's, so their buckets stay right); each entry then moves
+  // once instead of cascading down the levels. A large one is redistributed around its minimum
+  // as the new base; every entry lands in a lower bucket, the minimum in bucket 0.
   void refill() {
     const std::size_t i = first_nonempty_above_zero();
     std::uint32_t list = head_[i];
     assert(list != kNil);
     head_[i] = kNil;
     mask_[i >> 6] &= ~(std::uint64_t{1} << (i & 63));
-    QueueEntry m = chunks_[list].entries[0];
+    const Chunk& first = chunks_[list];
+    if (first.next == kNil && first.count <= kSmallBucket) {
+      QueueEntry m = first.entries[0];
+      for (std::uint32_t k = 0; k < first.count; ++k) {
+        if (earlier(m, first.entries[k])) m = first.entries[k];
+        below_.push(first.entries[k]);
+      }
+      last_ = m;
+      release_chunk(list);
+      return;
+    }
+    QueueEntry m = first.entries[0];
     for (std::uint32_t c = list; c != kNil; c = chunks_[c].next) {
       const Chunk& ch = chunks_[c];
       for (std::uint32_t k = 0; k < ch.count; ++k)

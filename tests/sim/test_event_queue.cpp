@@ -151,3 +151,28 @@ TEMPLATE_TEST_CASE("pending-event set: hold model keeps order", "[queue]", DaryH
   }
   CHECK(q.size() == 1000);
 }
+
+TEMPLATE_TEST_CASE("pending-event set: push below the last top() but not below the last pop()", "[queue]",
+                   DaryHeap<4>, RadixHeap) {
+  // The engine peeks (top) and may then schedule before the peeked entry: still a valid push.
+  TestType q;
+  std::uint64_t seq = 0;
+  for (std::uint32_t i = 0; i < 200; ++i) q.push({1000 + i * 37, pack_order(128, seq++), i});
+  CHECK(q.top().time == 1000);
+  q.push({500, pack_order(128, seq++), 900});
+  q.push({1000, pack_order(0, seq++), 901});
+  CHECK(q.top().slot == 900);
+  CHECK(q.pop().slot == 900);
+  CHECK(q.top().slot == 901);
+  q.push({700, pack_order(128, seq++), 902});  // below the top again, above the last pop
+  CHECK(q.pop().slot == 902);
+  CHECK(q.pop().slot == 901);
+  std::uint64_t last = 0;
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    const QueueEntry e = q.pop();
+    CHECK(e.slot == i);
+    CHECK(e.time >= last);
+    last = e.time;
+  }
+  CHECK(q.empty());
+}
