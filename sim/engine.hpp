@@ -130,6 +130,7 @@ class Engine {
 
  private:
   static constexpr std::uint32_t kNone = UINT32_MAX;
+  static constexpr std::size_t kPrefetchAbovePoolSlots = 32768;
 
   struct Slot {
     Payload payload;
@@ -174,7 +175,8 @@ class Engine {
     --live_;
     // Start fetching the next event's slot while this one is handled: with many pending events
     // the pool is far larger than the caches, and this is the one random access per event.
-    if (!queue_empty()) __builtin_prefetch(&slots_[queue_top().slot]);
+    // (A small pool stays in cache, and there the extra top() costs more than it saves.)
+    if (slots_.size() > kPrefetchAbovePoolSlots && !queue_empty()) __builtin_prefetch(&slots_[queue_top().slot]);
     now_ = Time{static_cast<std::int64_t>(e.time)};
     current_priority_ = static_cast<Priority>(e.order >> kSequenceBits);
     ++handled_;
