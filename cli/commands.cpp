@@ -29,13 +29,18 @@ std::string allowed_text(const scenario::SettingSpec& spec) {
   // Bounds are stored in seconds for durations and per second for rates: print them as a
   // scenario file would write them.
   auto bound = [&](double x) -> std::string {
-    switch (spec.type) {
-      case scenario::SettingType::duration:
-        return scenario::format_value(spec, sim::seconds_f(x));
-      case scenario::SettingType::integer:
-        return scenario::format_value(spec, static_cast<std::int64_t>(x));
-      default:
-        return scenario::format_value(spec, x);
+    try {
+      switch (spec.type) {
+        case scenario::SettingType::duration:
+          return scenario::format_value(spec, sim::seconds_f(x));
+        case scenario::SettingType::integer:
+          return scenario::format_value(spec, static_cast<std::int64_t>(x));
+        default:
+          return scenario::format_value(spec, x);
+      }
+    } catch (const std::exception&) {
+      // A bound the scenario syntax cannot spell exactly: the plain number in base units.
+      return models::json_number(x) + (spec.type == scenario::SettingType::rate ? "/s" : "");
     }
   };
   if (spec.type == scenario::SettingType::probability && !spec.min && !spec.max) return "[0, 1]";
@@ -126,7 +131,11 @@ std::string params_table(const scenario::Registry& registry) {
   rows.push_back({"name", "type", "default", "allowed", "help"});
   for (const scenario::SettingSpec& spec : registry.all()) {
     std::string allowed = allowed_text(spec);
-    if (!spec.unit.empty() && spec.choices.empty()) allowed += (allowed.empty() ? "" : " ") + spec.unit;
+    // Durations and rates carry their units in the values themselves.
+    const bool unit_in_value = spec.type == scenario::SettingType::duration ||
+                               spec.type == scenario::SettingType::rate;
+    if (!spec.unit.empty() && spec.choices.empty() && !unit_in_value)
+      allowed += (allowed.empty() ? "" : " ") + spec.unit;
     rows.push_back({spec.name, scenario::to_string(spec.type),
                     scenario::format_value(spec, spec.default_value), allowed, spec.help});
   }
