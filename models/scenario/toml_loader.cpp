@@ -32,6 +32,10 @@
 #define TOML_ENABLE_FORMATTERS 1
 #undef TOML_ASSERT
 #define TOML_ASSERT(expr) static_assert(true)
+// Inline tables and arrays nest at most this deep (TOML++'s default is 256); with dotted keys
+// limited too (deep_key_position below) the parser's recursion stays shallow.
+#undef TOML_MAX_NESTED_VALUES
+#define TOML_MAX_NESTED_VALUES 64
 #include <toml++/impl/preprocessor.h>
 #undef TOML_ASSUME
 #define TOML_ASSUME(...) static_assert(true)
@@ -49,6 +53,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -125,6 +130,68 @@ std::string read_file(const fs::path& path, const std::string& display, const st
   text.resize(static_cast<std::size_t>(in.gcount()));
   if (in.bad()) throw fail("read error");
   return text;
+}
+
+// TOML++ recurses once per level of a dotted key ("a.b.c" is three tables), without limit: a
+// 20 000-part key overflows the stack. Before parsing, find the first key with more than
+// `max_parts` dotted parts: a light scan that skips strings and comments and counts the dots
+// between value boundaries ('=', ',', brackets, newlines). A number holds at most one dot, so
+// only a deep key (or garbage) trips it.
+std::optional<Position> deep_key_position(std::string_view text, int max_parts) {
+  enum class State { normal, comment, basic, literal, multiline_basic, multiline_literal };
+  State state = State::normal;
+  bool escaped = false;
+  int line = 1, column = 1, dots = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+    std::size_t skip = 0;
+    switch (state) {
+      case State::normal:
+        if (c == '#') {
+          state = State::comment;
+        } else if (c == '"' || c == '\'') {
+          const bool basic = c == '"';
+          state = triple ? (basic ? State::multiline_basic : State::multiline_literal)
+                         : (basic ? State::basic : State::literal);
+          if (triple) skip = 2;
+        } else if (c == '.') {
+          if (++dots >= max_parts) return Position{line, column};
+        } else if (c == '=' || c == ',' || c == '\n' || c == '{' || c == '}' || c == '[' ||
+                   c == ']') {
+          dots = 0;
+        }
+        break;
+      case State::comment:
+        if (c == '\n') state = State::normal, dots = 0;
+        break;
+      case State::basic:
+      case State::multiline_basic:
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (state == State::basic ? (c == '"' || c == '\n') : (c == '"' && triple)) {
+          if (state == State::multiline_basic) skip = 2;
+          state = State::normal;
+        }
+        break;
+      case State::literal:
+        if (c == '\'' || c == '\n') state = State::normal;
+        break;
+      case State::multiline_literal:
+        if (c == '\'' && triple) state = State::normal, skip = 2;
+        break;
+    }
+    for (std::size_t k = 0; k <= skip && i + k < text.size(); ++k) {
+      if (text[i + k] == '\n')
+        ++line, column = 1;
+      else
+        ++column;
+    }
+    i += skip;
+  }
+  return std::nullopt;
 }
 
 std::string identity_of(const fs::path& p) {
@@ -283,6 +350,12 @@ void Loader::load_text(std::string_view text, const std::string& display, const 
     throw ScenarioError(display, 0, 0, "",
                         "file is " + std::to_string(text.size()) +
                             " bytes; scenario files are limited to 1 MiB (1048576 bytes)");
+  constexpr int max_key_parts = 32;
+  if (const auto deep = deep_key_position(text, max_key_parts))
+    throw ScenarioError(display, deep->line, deep->column, "",
+                        "a key with more than " + std::to_string(max_key_parts) +
+                            " dotted parts (or a malformed number); scenario keys are a few "
+                            "levels deep");
   toml::table root;
   try {
     root = toml::parse(text, display);
