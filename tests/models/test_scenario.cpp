@@ -357,7 +357,7 @@ TEST_CASE("wrong types, ranges, choices and datetimes", "[scenario][errors]") {
   CHECK_THAT(error_of("extends = 5").what(), Contains("expected the base file name"));
 }
 
-TEST_CASE("--set overrides", "[scenario][set]") {
+TEST_CASE("overrides as from the command line (--set)", "[scenario][set]") {
   const Scenario s = from_text("list.members = 5\n",
                                {"list.members=500", "mail.delivery_delay = 90min",
                                 "list.reply_to_list=true", "list.posting_policy=moderated",
