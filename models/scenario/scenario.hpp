@@ -26,6 +26,10 @@ struct Origin {
 
 // Every error a user can cause. what() is the full human message, e.g.
 //   scenarios/x.toml:12:1: key 'list.posting_polcy': unknown setting; did you mean 'list.posting_policy'?
+// line/column are those of the key (1-based), 0 when there is no position (a file that cannot
+// be read or is over 1 MiB, or --set, whose file() is "--set"). A problem in a base file named
+// by `extends` is reported at its place in that file; one about the `extends` line itself
+// (missing base, cycle, chain deeper than 16) in the file that extends.
 class ScenarioError : public std::runtime_error {
  public:
   ScenarioError(std::string file, int line, int column, std::string key, std::string message);
@@ -69,6 +73,18 @@ class Scenario {
 
   // The resolved scenario as TOML (every setting, sorted by name, with its value) and as a
   // JSON object text (for summary.json).
+  //
+  // to_toml: `name`, `description`, then `group.setting = value` dotted keys sorted by name,
+  // then the [sweep] and [expect] tables; durations and rates are strings as format_value writes
+  // them ("90min", "10/min"), exact, so load_scenario_text(to_toml()) gives the same values.
+  // Paths are written as resolved (relative to the loading directory, or absolute).
+  //
+  // to_json: {"name", "description", "files": [extends chain, base last],
+  //   "settings": {name: value} sorted by name, with booleans, integers and reals as JSON
+  //     values and every other type as a string: durations and rates as format_value writes
+  //     them ("90min", "20/s"), datetimes, choices, text and paths as stored;
+  //   "numeric": {name: number} for durations (seconds) and rates (events per second) only;
+  //   "explicitly_set": [names, registry order]; "sweep_toml", "expect_toml": raw TOML text}.
   std::string to_toml() const;
   std::string to_json() const;
 
