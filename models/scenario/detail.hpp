@@ -44,7 +44,8 @@ Value parse_text_value(const SettingSpec& spec, std::string_view text);
 // "an integer, e.g. 2000": what a setting expects, for messages.
 std::string expected_phrase(const SettingSpec& spec);
 // "[1, 100000] members" / "at least 0s": the allowed range with units, empty if unbounded.
-std::string range_phrase(const SettingSpec& spec);
+// Durations and rates carry their units in the numbers; `with_unit` adds spec.unit for others.
+std::string range_phrase(const SettingSpec& spec, bool with_unit = true);
 
 // Formatting helpers (exact round trip through parse_duration / parse_rate).
 std::string format_duration(sim::Duration d);

@@ -163,7 +163,7 @@ std::string format_value(const SettingSpec& spec, const Value& v) {
 
 namespace detail {
 
-std::string range_phrase(const SettingSpec& spec) {
+std::string range_phrase(const SettingSpec& spec, bool with_unit) {
   auto bound = [&](double x) -> std::string {
     switch (spec.type) {
       case SettingType::duration: return format_duration(sim::seconds_f(x));
@@ -181,7 +181,8 @@ std::string range_phrase(const SettingSpec& spec) {
   };
   // Durations and rates carry their units in the number; others get the spec's unit word.
   const bool unit_in_number = spec.type == SettingType::duration || spec.type == SettingType::rate;
-  const std::string unit = unit_in_number || spec.unit.empty() ? "" : cat(" ", spec.unit);
+  const std::string unit =
+      unit_in_number || spec.unit.empty() || !with_unit ? "" : cat(" ", spec.unit);
   if (spec.min && spec.max)
     return cat("[", bound(*spec.min), ", ", bound(*spec.max), "]", unit);
   if (spec.min) return cat("at least ", bound(*spec.min), unit);
@@ -246,7 +247,7 @@ std::string registry_markdown(const Registry& registry) {
       } else if (s.type == SettingType::boolean) {
         allowed = "`true`, `false`";
       } else {
-        allowed = detail::range_phrase(s);
+        allowed = detail::range_phrase(s, false);  // the unit has its own column
         if (allowed.empty()) allowed = "any";
       }
       const std::string def = format_value(s, s.default_value);

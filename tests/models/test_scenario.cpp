@@ -569,7 +569,7 @@ TEST_CASE("registry markdown", "[scenario][registry]") {
   CHECK(md == registry_markdown(reg()));
   CHECK_THAT(md, Contains("## list\n"));
   CHECK_THAT(md, Contains("| Setting | Type | Default | Unit | Allowed | Help | Real-world counterpart |"));
-  CHECK_THAT(md, Contains("| `list.members` | integer | `2000` | members | [1, 100000] members | "
+  CHECK_THAT(md, Contains("| `list.members` | integer | `2000` | members | [1, 100000] | "
                           "Number of subscribers. | Mailman 3 member count |"));
   CHECK_THAT(md, Contains("`open`, `moderated`, `members_only`"));
   CHECK_THAT(md, Contains("Who may post \\| pipe in help."));
