@@ -282,7 +282,9 @@ Registry build() {
   a.prob("autoresponder.compliant_share", 0.7, "Of those: RFC 3834-compliant (the rest naive).", "RFC 3834");
   a.duration("autoresponder.repeat_period", days(7), 0, kYear, "Compliant: once per sender per period.",
              "sendmail vacation 7 d; Gmail 4 d");
-  a.duration("autoresponder.naive_repeat_period", seconds(0), 0, kYear, "Naive: once per sender per period (0 = every time).");
+  a.duration("autoresponder.naive_repeat_period", days(1), 0, kYear,
+             "Naive: once per sender per period (0 = every time: two naive responders then answer each "
+             "other for ever, the classic vacation war).");
 
   // --- the list operator ---------------------------------------------------------------------
   a.integer("operator.notice_after_posts", 20, "posts", 1, 1e9,

@@ -135,7 +135,8 @@ class Storm {
         bounces_(p_.bounce, static_cast<std::size_t>(p_.members)),
         home_profile_(ActivityProfile::named(p_.home_profile)),
         office_profile_(ActivityProfile::named(p_.office_profile)),
-        operator_profile_(ActivityProfile::named(p_.operator_on_call ? "flat" : "office")) {
+        operator_profile_(operator_hours(p_.operator_on_call)) {
+    emergency_ = p_.list.emergency_moderation;
     reading_.components = {{p_.behaviour.fast_share, p_.behaviour.fast_median_h, p_.behaviour.sigma},
                            {1.0 - p_.behaviour.fast_share, p_.behaviour.slow_median_h, p_.behaviour.sigma}};
     const auto members = static_cast<std::uint32_t>(p_.members);
@@ -166,6 +167,17 @@ class Storm {
 
  private:
   // ---------------------------------------------------------------------------- set-up ------
+  // The list operator's working hours: around the clock when on call, else Monday to Friday
+  // 09:00-18:00 local time and nobody at all at the weekend.
+  static ActivityProfile operator_hours(bool on_call) {
+    std::array<double, 168> w{};
+    for (int h = 0; h < 168; ++h) {
+      const int day = h / 24, hour = h % 24;
+      w[static_cast<std::size_t>(h)] = on_call || (day < 5 && hour >= 9 && hour < 18) ? 1.0 : 0.0;
+    }
+    return ActivityProfile(w);
+  }
+
   void build_hosts() {
     auto make = [](std::string name, const HostParams& hp) {
       Host h;

@@ -1,0 +1,233 @@
+// The storm model end to end on a small fixture: conservation, determinism, and each policy
+// doing in the whole world what its real counterpart does.
+#include <catch2/catch.hpp>
+
+#include <numeric>
+#include <sstream>
+
+#include "models/output/results_writer.hpp"
+#include "storm_test_support.hpp"
+
+using namespace mailstorm;
+using models::MessageKind;
+using test::load;
+using test::run_seeds;
+
+namespace {
+
+const char* kFixture = "tests/models/fixtures/small-storm.toml";
+
+std::uint64_t total(const std::vector<models::RunResult>& rs,
+                    const std::function<std::uint64_t(const models::RunResult&)>& f) {
+  std::uint64_t s = 0;
+  for (const auto& r : rs) s += f(r);
+  return s;
+}
+
+std::uint64_t rule(const std::map<std::string, std::uint64_t>& m, const std::string& k) {
+  auto it = m.find(k);
+  return it == m.end() ? 0 : it->second;
+}
+
+// summary.json without the lines that may legitimately differ (wall time, queue name).
+std::string comparable_summary(const models::scenario::Scenario& s, const models::RunOptions& o,
+                               const models::RunResult& r) {
+  std::istringstream in(models::summary_json(s, o, r));
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.find("\"wall_s\"") == std::string::npos && line.find("\"queue\"") == std::string::npos)
+      out += line + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every run balances its books, whatever the policies", "[storm]") {
+  const std::vector<std::vector<std::string>> variants = {
+      {},
+      {"list.envelope_sender=owner", "bounce.score_threshold=1"},
+      {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=50", "hosts.queue_lifetime=1d"},
+      {"list.posting_policy=moderated"},
+      {"hosts.mailbox_full_rule=deferred_4_2_2", "population.full_mailbox_share=0.2"},
+      {"hosts.domain_rate_limit=0.5/s", "hosts.domain_spool_limit=20", "hosts.delay_warning_after=4h"},
+      {"list.reply_goes_to_list=point_to_list", "autoresponder.share=0.2", "autoresponder.compliant_share=0",
+       "list.daily_threshold=30"},
+  };
+  for (const auto& sets : variants) {
+    const auto s = load(kFixture, sets);
+    for (const auto& r : run_seeds(s, 2)) {
+      INFO(r.ledger.describe());
+      CHECK(r.ledger.balanced());
+      CHECK(r.ledger.created == r.outcomes.messages_total);
+      CHECK(r.outcomes.messages_total > 0);
+    }
+  }
+}
+
+TEST_CASE("same seed, same scenario: identical summary.json, on either queue", "[storm][determinism]") {
+  const auto s = load(kFixture, {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=100"});
+  models::RunOptions a;
+  a.seed = 7;
+  models::RunOptions b = a;
+  b.queue = sim::QueueKind::dary_heap;
+  const auto r1 = models::run_storm(s, a);
+  const auto r2 = models::run_storm(s, a);
+  const auto r3 = models::run_storm(s, b);
+  CHECK(comparable_summary(s, a, r1) == comparable_summary(s, a, r2));
+  CHECK(comparable_summary(s, a, r1) == comparable_summary(s, b, r3));
+  CHECK(models::timeseries_csv(r1) == models::timeseries_csv(r3));
+  CHECK(r1.events_handled == r3.events_handled);
+  models::RunOptions c = a;
+  c.seed = 8;
+  CHECK(comparable_summary(s, a, r1) != comparable_summary(s, c, models::run_storm(s, c)));
+}
+
+TEST_CASE("announce-only enforced: the first mail is held and reaches no member", "[storm][policy]") {
+  const auto rs = run_seeds(load(kFixture, {"list.posting_policy=announce_only"}), 3);
+  for (const auto& r : rs) {
+    CHECK(r.outcomes.list_copies_delivered == 0);
+    CHECK(rule(r.ledger.held_by_rule, "announce_only") >= 1);
+  }
+}
+
+TEST_CASE("envelope sender = owner: no bounce reaches the poster, the owner gets them", "[storm][policy]") {
+  const auto poster = run_seeds(load(kFixture), 3);
+  const auto owner = run_seeds(load(kFixture, {"list.envelope_sender=owner"}), 3);
+  CHECK(total(poster, [](auto& r) { return r.outcomes.bounces_to_poster; }) > 0);
+  CHECK(total(owner, [](auto& r) { return r.outcomes.bounces_to_poster; }) == 0);
+  CHECK(total(owner, [](auto& r) { return r.outcomes.bounces_to_owner; }) > 0);
+}
+
+TEST_CASE("bounce processing disables members whose addresses bounce", "[storm][policy]") {
+  const auto off = run_seeds(load(kFixture, {"list.envelope_sender=owner", "bounce.processing=false"}), 3);
+  const auto on = run_seeds(load(kFixture, {"list.envelope_sender=owner", "bounce.score_threshold=1"}), 3);
+  CHECK(total(off, [](auto& r) { return r.outcomes.members_disabled_by_bounces; }) == 0);
+  CHECK(total(on, [](auto& r) { return r.outcomes.members_disabled_by_bounces; }) > 0);
+  // Disabled members get no further copies: fewer dead-address bounces per accepted post.
+  auto per_post = [](const std::vector<models::RunResult>& rs) {
+    double b = 0, p = 0;
+    for (const auto& r : rs) {
+      b += static_cast<double>(rule(r.ledger.bounced_by_cause, "dead_address"));
+      p += static_cast<double>(r.outcomes.list_posts_accepted);
+    }
+    return b / p;
+  };
+  CHECK(per_post(on) < 0.8 * per_post(off));
+}
+
+TEST_CASE("loop detection discards a list's own mail sent back to it", "[storm][policy]") {
+  const std::vector<std::string> loop = {"population.forwarding_loops=2", "list.headers=true",
+                                         "list.daily_threshold=200"};
+  auto with = loop;
+  with.push_back("list.loop_detection=true");
+  auto without = loop;
+  without.push_back("list.loop_detection=false");
+  const auto on = run_seeds(load(kFixture, with), 2);
+  const auto off = run_seeds(load(kFixture, without), 2);
+  for (const auto& r : on) CHECK(r.outcomes.list_loops_discarded > 0);
+  for (const auto& r : off) {
+    CHECK(r.outcomes.list_loops_discarded == 0);
+    // Without it every copy to a looping address comes back as a new post: only the daily
+    // threshold stops the list.
+    CHECK(rule(r.ledger.held_by_rule, "daily_threshold") > 0);
+  }
+}
+
+TEST_CASE("RFC 3834: list headers silence compliant auto-responders", "[storm][policy]") {
+  const std::vector<std::string> base = {"autoresponder.share=0.2", "autoresponder.compliant_share=1"};
+  auto h_on = base;
+  h_on.push_back("list.headers=true");
+  auto h_off = base;
+  h_off.push_back("list.headers=false");
+  const auto on = run_seeds(load(kFixture, h_on), 3);
+  const auto off = run_seeds(load(kFixture, h_off), 3);
+  const auto replies_on = total(on, [](auto& r) { return r.outcomes.autoreplies; });
+  const auto replies_off = total(off, [](auto& r) { return r.outcomes.autoreplies; });
+  CHECK(total(on, [](auto& r) { return r.outcomes.autoreplies_suppressed; }) > 0);
+  CHECK(replies_off > 0);
+  CHECK(replies_on < replies_off / 4);
+}
+
+TEST_CASE("a full mailbox bounces at once (5.2.2) or is deferred until the queue lifetime", "[storm][policy]") {
+  const std::vector<std::string> full = {"population.full_mailbox_share=0.3", "run.horizon=8d"};
+  auto hard = full;
+  hard.push_back("hosts.mailbox_full_rule=hard_5_2_2");
+  auto soft = full;
+  soft.push_back("hosts.mailbox_full_rule=deferred_4_2_2");
+  const auto h = run_seeds(load(kFixture, hard), 2);
+  const auto s = run_seeds(load(kFixture, soft), 2);
+  CHECK(total(h, [](auto& r) { return rule(r.ledger.bounced_by_cause, "mailbox_full"); }) > 0);
+  CHECK(total(h, [](auto& r) { return rule(r.ledger.bounced_by_cause, "queue_lifetime_expired"); }) == 0);
+  CHECK(total(s, [](auto& r) { return rule(r.ledger.bounced_by_cause, "mailbox_full"); }) == 0);
+  CHECK(total(s, [](auto& r) { return rule(r.ledger.bounced_by_cause, "queue_lifetime_expired"); }) > 0);
+  for (const auto& r : s) CHECK(r.hosts.front().name == "sender_host");
+}
+
+TEST_CASE("a host shut down: mail to it is deferred, retried, returned; never a bounce of a bounce",
+          "[storm][policy]") {
+  models::RunOptions o;
+  o.record_cascade = true;
+  const auto s = load(kFixture, {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=50",
+                                 "sender.restore_after=20d", "run.horizon=7d"});
+  const auto r = models::run_storm(s, o);
+  CHECK(r.outcomes.sender_host_down_at != sim::Time::never());
+  const auto& sender_host = r.hosts[0];
+  CHECK(sender_host.refused > 0);
+  CHECK(rule(r.ledger.bounced_by_cause, "queue_lifetime_expired") > 0);  // replies returned to their authors
+  CHECK(rule(r.ledger.dropped_by_rule, "no_bounce_of_a_bounce") > 0);    // bounces to him are dropped
+  for (const auto& row : r.cascade)
+    if (row.kind == MessageKind::bounce) {
+      REQUIRE(row.parent != models::kNoMessage);
+      CHECK(r.cascade[row.parent].kind != MessageKind::bounce);
+    }
+}
+
+TEST_CASE("list safeguards: administrivia, storm protection, daily threshold, emergency moderation",
+          "[storm][policy]") {
+  const std::vector<std::string> noisy = {"behaviour.remove_me=1e-3", "behaviour.remove_wording_command=0.3",
+                                          "behaviour.remove_wording_polite=0.5"};
+  auto narrow = noisy;
+  narrow.push_back("list.administrivia=mailman_narrow");
+  auto broad = noisy;
+  broad.push_back("list.administrivia=majordomo_broad");
+  const auto n = run_seeds(load(kFixture, narrow), 3);
+  const auto b = run_seeds(load(kFixture, broad), 3);
+  const auto held_n = total(n, [](auto& r) { return rule(r.ledger.held_by_rule, "administrivia"); });
+  const auto held_b = total(b, [](auto& r) { return rule(r.ledger.held_by_rule, "administrivia"); });
+  CHECK(held_n > 0);
+  CHECK(held_b > held_n);  // Majordomo's patterns also catch "please remove me"
+
+  const auto prot = run_seeds(load(kFixture, {"storm_protection.enabled=true", "storm_protection.minimum_recipients=1000",
+                                              "storm_protection.minimum_replies=5"}), 3);
+  const auto base = run_seeds(load(kFixture), 3);
+  CHECK(total(prot, [](auto& r) { return r.outcomes.storm_protection_blocks; }) > 0);
+  CHECK(total(prot, [](auto& r) { return r.outcomes.list_posts_accepted; }) <
+        total(base, [](auto& r) { return r.outcomes.list_posts_accepted; }));
+
+  for (const auto& r : run_seeds(load(kFixture, {"list.daily_threshold=5", "run.horizon=20h"}), 3)) {
+    CHECK(r.outcomes.list_posts_accepted <= 5);
+    CHECK(rule(r.ledger.held_by_rule, "daily_threshold") > 0);
+  }
+  for (const auto& r : run_seeds(load(kFixture, {"list.emergency_moderation=true"}), 2)) {
+    CHECK(r.outcomes.list_posts_accepted == 0);
+    CHECK(rule(r.ledger.held_by_rule, "emergency_moderation") >= 1);
+  }
+}
+
+TEST_CASE("the operator acts after the notice delay, in office hours unless on call", "[storm][policy]") {
+  // The storm starts on a Saturday afternoon: an office-hours operator acts on Monday.
+  const std::vector<std::string> base = {"operator.action=emergency_moderation", "operator.notice_after_posts=3",
+                                         "operator.response_delay=30min"};
+  auto office = base;
+  office.push_back("operator.on_call=false");
+  auto on_call = base;
+  on_call.push_back("operator.on_call=true");
+  const auto o = models::run_storm(load(kFixture, office), {});
+  const auto c = models::run_storm(load(kFixture, on_call), {});
+  REQUIRE(o.outcomes.operator_acted_at != sim::Time::never());
+  REQUIRE(c.outcomes.operator_acted_at != sim::Time::never());
+  CHECK(o.calendar.local(o.outcomes.operator_acted_at).weekday <= 4);  // a weekday
+  CHECK(c.outcomes.operator_acted_at.seconds() < 12 * 3600.0);
+  CHECK(c.outcomes.operator_acted_at < o.outcomes.operator_acted_at);
+  CHECK(rule(c.ledger.held_by_rule, "emergency_moderation") > 0);
+}
