@@ -15,7 +15,7 @@ required=(
   catch2                # unit tests (Catch2 2.13)
   libbenchmark-dev      # Google Benchmark programs, smoke-run by the tests
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
-  python3               # the test command's helper scripts (and the notebooks, later)
+  python3               # for the test tools and the notebooks (planned)
 )
 # Optional: only for the peer benchmarks in shared/peers (ns-3 comparison).
 extras=(
