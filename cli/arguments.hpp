@@ -15,15 +15,15 @@ enum class Command { help, version, run, validate, params };
 
 struct Arguments {
   Command command = Command::help;
-  std::string scenario;                 // run, validate
+  std::string scenario;  // run, validate
   std::uint64_t seed = 1;
   std::uint64_t replication = 0;
-  std::vector<std::string> overrides;   // --set key=value, in order
-  std::optional<std::string> out_dir;   // --out
+  std::vector<std::string> overrides;  // --set key=value, in order
+  std::optional<std::string> out_dir;  // --out
   sim::QueueKind queue = sim::QueueKind::radix_heap;
   bool cascade = false;
   bool quiet = false;
-  bool markdown = false;                // params --markdown
+  bool markdown = false;  // params --markdown
 };
 
 // A mistake on the command line; what() says what was wrong (usage is printed beside it).

@@ -132,8 +132,8 @@ std::string params_table(const scenario::Registry& registry) {
   for (const scenario::SettingSpec& spec : registry.all()) {
     std::string allowed = allowed_text(spec);
     // Durations and rates carry their units in the values themselves.
-    const bool unit_in_value = spec.type == scenario::SettingType::duration ||
-                               spec.type == scenario::SettingType::rate;
+    const bool unit_in_value =
+        spec.type == scenario::SettingType::duration || spec.type == scenario::SettingType::rate;
     if (!spec.unit.empty() && spec.choices.empty() && !unit_in_value)
       allowed += (allowed.empty() ? "" : " ") + spec.unit;
     rows.push_back({spec.name, scenario::to_string(spec.type),
@@ -146,7 +146,9 @@ std::string params_table(const scenario::Registry& registry) {
     w_default = std::max(w_default, r.default_text.size());
     w_allowed = std::max(w_allowed, r.allowed.size());
   }
-  auto pad = [](const std::string& s, std::size_t w) { return s + std::string(w - s.size() + 2, ' '); };
+  auto pad = [](const std::string& s, std::size_t w) {
+    return s + std::string(w - s.size() + 2, ' ');
+  };
   std::string out;
   for (const Row& r : rows) {
     out += pad(r.name, w_name) + pad(r.type, w_type) + pad(r.default_text, w_default) +
@@ -154,7 +156,8 @@ std::string params_table(const scenario::Registry& registry) {
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += '\n';
   }
-  out += std::to_string(registry.all().size()) + " settings. Set them in a scenario file or with --set key=value.\n";
+  out += std::to_string(registry.all().size()) +
+         " settings. Set them in a scenario file or with --set key=value.\n";
   return out;
 }
 

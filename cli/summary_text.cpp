@@ -72,8 +72,8 @@ std::string summary_text(const models::scenario::Scenario& scenario,
   const models::Outcomes& o = result.outcomes;
   const sim::Calendar& cal = result.calendar;
   std::string out;
-  out += "mailstorm " + std::string(models::mailstorm_version()) + ": scenario " +
-         scenario.name() + " (seed " + std::to_string(options.seed) + ", replication " +
+  out += "mailstorm " + std::string(models::mailstorm_version()) + ": scenario " + scenario.name() +
+         " (seed " + std::to_string(options.seed) + ", replication " +
          std::to_string(options.replication) + ")\n";
   out += "  starts " + local_time_text(cal, sim::Time::zero()) + ", " +
          plural(result.members, "member", "members") + ", horizon " +
@@ -124,12 +124,11 @@ std::string summary_text(const models::scenario::Scenario& scenario,
   const models::Ledger& l = result.ledger;
   out += "Books      ";
   out += l.balanced() ? "balanced: " : "NOT BALANCED: ";
-  out += with_thousands(l.created) + " created = " + with_thousands(l.delivered) +
-         " delivered + " + with_thousands(l.bounced) + " bounced + " + with_thousands(l.dropped) +
-         " dropped + " + with_thousands(l.held) + " held + " + with_thousands(l.queued) +
-         " queued\n";
-  const double rate = result.wall_s > 0 ? static_cast<double>(result.events_handled) / result.wall_s
-                                        : 0.0;
+  out += with_thousands(l.created) + " created = " + with_thousands(l.delivered) + " delivered + " +
+         with_thousands(l.bounced) + " bounced + " + with_thousands(l.dropped) + " dropped + " +
+         with_thousands(l.held) + " held + " + with_thousands(l.queued) + " queued\n";
+  const double rate =
+      result.wall_s > 0 ? static_cast<double>(result.events_handled) / result.wall_s : 0.0;
   out += "Engine     " + with_thousands(result.events_handled) + " events in " +
          fixed(result.wall_s, 2) + " s wall time (" +
          with_thousands(static_cast<std::uint64_t>(std::llround(rate))) + " events/s, queue " +

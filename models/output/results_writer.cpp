@@ -42,13 +42,27 @@ std::string json_string(std::string_view text) {
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -191,8 +205,8 @@ JsonWriter& JsonWriter::null() {
 JsonWriter& JsonWriter::raw(std::string_view json) {
   std::size_t i = 0;
   auto skip_space = [&] {
-    while (i < json.size() && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' ||
-                               json[i] == '\t'))
+    while (i < json.size() &&
+           (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t'))
       ++i;
   };
   while (true) {
@@ -523,8 +537,10 @@ void make_folders(const fs::path& dir, Cleanup& cleanup) {
     if (p == p.root_path()) break;
   }
   for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (::mkdir(it->c_str(), 0777) != 0 && errno != EEXIST) fail("cannot create folder", *it, errno);
-    cleanup.dirs.push_back(*it);
+    if (::mkdir(it->c_str(), 0777) == 0)
+      cleanup.dirs.push_back(*it);
+    else if (errno != EEXIST)  // made meanwhile by someone else: theirs, not ours to remove
+      fail("cannot create folder", *it, errno);
   }
 }
 
@@ -555,7 +571,8 @@ void write_run_outputs(const fs::path& dir, const scenario::Scenario& scenario,
   if (!exists) {
     // A temporary sibling folder, filled completely, then renamed: the folder appears whole.
     std::string pattern = (parent / ".tmp-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) fail("cannot create temporary folder in", parent, errno);
+    if (::mkdtemp(pattern.data()) == nullptr)
+      fail("cannot create temporary folder in", parent, errno);
     const fs::path temp(pattern);
     cleanup.dirs.push_back(temp);
     ::chmod(temp.c_str(), 0777 & ~umask_value());

@@ -150,8 +150,9 @@ TEST_CASE("params lists every setting with its type, default and range", "[cli]"
   registry.add(spec);
   const std::string table = params_table(registry);
   CHECK(table.find("name ") == 0);
-  CHECK(table.find("list.posting_policy  choice    members_only  open|members_only  Who may post.") !=
-        std::string::npos);
+  CHECK(
+      table.find("list.posting_policy  choice    members_only  open|members_only  Who may post.") !=
+      std::string::npos);
   CHECK(table.find("run.horizon") != std::string::npos);
   CHECK(table.find("[1h, 365d]") != std::string::npos);
   CHECK(table.find("2 settings.") != std::string::npos);

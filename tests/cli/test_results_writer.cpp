@@ -62,13 +62,13 @@ RunResult small_result() {
   r.timeseries.bin = sim::minutes(30);
   r.timeseries.columns = {"messages", "sender_inbox", "odd,name"};
   r.timeseries.rows = {{1, 0, 0.5}, {3, 2, std::numeric_limits<double>::quiet_NaN()}};
-  r.cascade.push_back(CascadeRow{0, kNoMessage, MessageKind::first_mail, kSender, 0,
-                                 sim::Time{0}, sim::Time{0} + sim::seconds(90)});
+  r.cascade.push_back(CascadeRow{0, kNoMessage, MessageKind::first_mail, kSender, 0, sim::Time{0},
+                                 sim::Time{0} + sim::seconds(90)});
   r.cascade.push_back(CascadeRow{1, 0, MessageKind::private_reply, 17, 1,
                                  sim::Time{0} + sim::microseconds(3'600'000'250),
                                  sim::Time::never()});
-  r.cascade.push_back(CascadeRow{2, 0, MessageKind::bounce, kNoActor, 1, sim::Time{0} + sim::seconds(5),
-                                 sim::Time{0} + sim::seconds(6)});
+  r.cascade.push_back(CascadeRow{2, 0, MessageKind::bounce, kNoActor, 1,
+                                 sim::Time{0} + sim::seconds(5), sim::Time{0} + sim::seconds(6)});
   r.events_handled = 1234;
   r.wall_s = 0.5;
   r.members = 300;
@@ -172,7 +172,8 @@ TEST_CASE("summary.json describes its run", "[output]") {
   options.queue = sim::QueueKind::dary_heap;
   const std::string json = summary_json(s, options, small_result());
   CHECK(json.rfind("{\n  \"format\": \"mailstorm-summary\",\n", 0) == 0);
-  CHECK(json.find("\"version\": \"" + std::string(mailstorm_version()) + "\"") != std::string::npos);
+  CHECK(json.find("\"version\": \"" + std::string(mailstorm_version()) + "\"") !=
+        std::string::npos);
   CHECK(json.find("\"git_revision\": ") != std::string::npos);
   CHECK(json.find("\"seed\": 7,") != std::string::npos);
   CHECK(json.find("\"replication\": 3,") != std::string::npos);
@@ -208,7 +209,8 @@ TEST_CASE("write_run_outputs makes a new folder appear whole", "[output]") {
     RunResult again = small_result();
     again.outcomes.messages_total = 99;
     write_run_outputs(out, s, RunOptions{}, again, false);
-    CHECK(tmp.names(out) == std::vector<std::string>{"notes.txt", "summary.json", "timeseries.csv"});
+    CHECK(tmp.names(out) ==
+          std::vector<std::string>{"notes.txt", "summary.json", "timeseries.csv"});
     CHECK(read_file(out / "summary.json").find("\"messages_total\": 99,") != std::string::npos);
     CHECK(read_file(out / "notes.txt") == "mine");
   }
