@@ -37,6 +37,9 @@ class ContactGraph {
 
   // The contacts of v, realising them first if the graph is generated. `rng` is v's own stream.
   const std::vector<Vertex>& contacts(Vertex v, sim::RandomStream& rng);
+  // Whether v's contacts have been drawn (always, for a loaded graph), and how many it has.
+  bool realised(Vertex v) const { return realised_[v]; }
+  std::size_t degree(Vertex v) const { return cache_[v].size(); }
   std::uint32_t vertex_count() const { return static_cast<std::uint32_t>(boost::num_vertices(graph_)); }
   std::uint32_t members() const { return members_; }
   const Graph& graph() const { return graph_; }

@@ -96,6 +96,8 @@ struct RunResult {
   std::vector<CascadeRow> cascade;  // empty unless requested
   std::uint64_t events_handled = 0;
   std::uint64_t members = 0, outsiders_created = 0;
+  // Contact graph: number of vertices whose contacts were realised, by degree (index = degree).
+  std::vector<std::uint64_t> contact_degree_counts;
   double wall_s = 0;
   sim::Time horizon{};
   sim::Calendar calendar;
