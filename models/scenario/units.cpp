@@ -151,11 +151,26 @@ double parse_rate(std::string_view text) {
 namespace detail {
 namespace {
 
-// Shortest text that reads back as exactly `x`.
+// Shortest text that reads back as exactly `x` (may use an exponent: "1e-07").
 std::string shortest(double x) {
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, x);
   return std::string(buf, r.ptr);
+}
+
+// A whole number below 1e15 in plain digits ("1000000", never "1e+06").
+std::string whole(double x) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x, std::chars_format::fixed, 0);
+  return std::string(buf, r.ptr);
+}
+
+bool reads_back(const std::string& text, double per_s) {
+  try {
+    return parse_rate(text) == per_s;
+  } catch (const std::invalid_argument&) {
+    return false;
+  }
 }
 
 }  // namespace
@@ -163,6 +178,7 @@ std::string shortest(double x) {
 std::string format_real(double x) {
   if (std::isnan(x)) return "nan";
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  if (std::fabs(x) < 1e15 && x == std::nearbyint(x)) return whole(x) + ".0";
   std::string s = shortest(x);
   if (s.find_first_of(".e") == std::string::npos) s += ".0";
   return s;
@@ -182,33 +198,21 @@ std::string format_rate(double per_s) {
   if (!std::isfinite(per_s)) return shortest(per_s) + "/s";
   // A whole number per some unit if one reads back exactly ("10/min", "50/d"), else per second.
   for (const Unit& u : rate_units) {
-    const double count = per_s * (static_cast<double>(u.us) * 1e-6);
-    if (std::fabs(count) < 1e15 && count == std::nearbyint(count)) {
-      const std::string text = shortest(count) + "/" + std::string(u.name);
-      if (parse_rate(text) == per_s) return text;
-    }
-    const double rounded = std::nearbyint(count);
-    if (std::fabs(rounded) < 1e15 && rounded != 0) {
-      const std::string text = shortest(rounded) + "/" + std::string(u.name);
-      if (parse_rate(text) == per_s) return text;
+    const double rounded = std::nearbyint(per_s * (static_cast<double>(u.us) * 1e-6));
+    if (std::fabs(rounded) < 1e15 && (rounded != 0 || per_s == 0)) {
+      const std::string text = whole(rounded) + "/" + std::string(u.name);
+      if (reads_back(text, per_s)) return text;
     }
   }
-  std::string text = shortest(per_s);
-  // parse_rate takes plain decimals only; fall back to fixed notation for tiny / huge values.
-  bool unused = false;
-  if (number_length(text, unused) != text.size()) {
-    char buf[400];
-    std::snprintf(buf, sizeof buf, "%.17f", per_s);
-    text = buf;
-    for (int digits = 1; digits <= 340; ++digits) {
-      std::snprintf(buf, sizeof buf, "%.*f", digits, per_s);
-      if (parse_rate(std::string(buf) + "/s") == per_s) {
-        text = buf;
-        break;
-      }
-    }
+  // Plain decimals per second (parse_rate takes no exponent): the fewest digits that read back.
+  char buf[400];
+  for (int digits = 1; digits <= 340; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*f", digits, per_s);
+    const std::string text = std::string(buf) + "/s";
+    if (reads_back(text, per_s)) return text;
   }
-  return text + "/s";
+  std::snprintf(buf, sizeof buf, "%.17g", per_s);
+  return std::string(buf) + "/s";
 }
 
 namespace {

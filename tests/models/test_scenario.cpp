@@ -142,6 +142,13 @@ TEST_CASE("values are formatted as a scenario file would write them", "[scenario
   CHECK(format_value(rate, parse_rate("50/d")) == "50/d");
   for (const char* r : {"0.3/s", "1/s", "17/h", "0.001/s", "123456/d", "1.25/min"})
     CHECK(parse_rate(format_value(rate, parse_rate(r))) == parse_rate(r));
+  // Large and tiny rates in plain digits (parse_rate takes no exponent); exact round trip.
+  CHECK(format_value(rate, 1e6) == "1000000/s");
+  CHECK(format_value(rate, 0.0) == "0/s");
+  for (const double r : {1e6, 1e14, 1e20, 1e300, 1e-7, 3e-9, 1.0 / 3, 0.1, 123.456})
+    CHECK(parse_rate(format_value(rate, r)) == r);
+  CHECK(format_value(*reg().find("behaviour.mean_reply_size"), 1e6) == "1000000.0");
+  CHECK(format_value(*reg().find("behaviour.mean_reply_size"), 1e20) == "1e+20");
   CHECK(format_value(*reg().find("behaviour.reply_probability"), 0.25) == "0.25");
   CHECK(format_value(*reg().find("behaviour.mean_reply_size"), 3000.0) == "3000.0");
   CHECK(format_value(*reg().find("list.reply_to_list"), true) == "true");
@@ -335,6 +342,10 @@ TEST_CASE("wrong types, ranges, choices and datetimes", "[scenario][errors]") {
              Contains("value 31d is out of range: allowed [0s, 30d]"));
   CHECK_THAT(error_of("mail.send_rate = \"2000/s\"").what(),
              Contains("out of range: allowed [0/s, 1000/s]"));
+  CHECK_THAT(error_of("mail.send_rate = \"1000000/s\"").what(),
+             Contains("value 1000000/s is out of range"));
+  CHECK_THAT(error_of("mail.send_rate = \"99999999999999999999999/s\"").what(),
+             Contains("out of range"));
   CHECK_THAT(error_of("behaviour.reply_probability = 1.5").what(),
              Contains("out of range: allowed [0, 1]"));
   CHECK_THAT(error_of("behaviour.mean_reply_size = -1").what(),
