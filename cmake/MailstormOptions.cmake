@@ -11,11 +11,17 @@ if(MAILSTORM_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# mailstorm_add_test(NAME name SOURCES a.cpp b.cpp LIBS lib...): a Catch2 v2 test program whose
-# test cases are each registered with CTest.
+# mailstorm_add_test(NAME name SOURCES a.cpp b.cpp LIBS lib... [SLOW]): a Catch2 v2 test program
+# whose test cases are each registered with CTest. SLOW labels them `slow`: statistical tests over
+# many full runs, which the sanitizer build skips (they run in the Release build).
 function(mailstorm_add_test)
-  cmake_parse_arguments(T "" "NAME" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(T "SLOW" "NAME" "SOURCES;LIBS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE mailstorm_catch_main ${T_LIBS} mailstorm::warnings)
-  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}:" PROPERTIES TIMEOUT 600)
+  if(T_SLOW)
+    set(labels slow)
+  else()
+    set(labels unit)
+  endif()
+  catch_discover_tests(${T_NAME} TEST_PREFIX "${T_NAME}:" PROPERTIES TIMEOUT 1200 LABELS ${labels})
 endfunction()

@@ -249,6 +249,8 @@ Registry build() {
   a.duration("reading.fast_median", minutes(10), 1, kYear, "Median of the fast component, in active time.");
   a.duration("reading.slow_median", hours(5), 1, kYear, "Median of the slow component, in active time.");
   a.real("reading.sigma", 1.2, "", 0.01, 10, "Log-standard deviation of both components.");
+  a.integer("behaviour.reply_size", 3000, "bytes", 100, 100'000'000,
+            "Size of a person's reply or list post (quoting included).");
   a.prob("behaviour.concern_alarming", 0.30,
          "Chance that a reader of an alarming mail not naming its addressee feels concerned.");
   a.prob("behaviour.concern_harmless", 0.01, "The same for a harmless mail.");

@@ -48,6 +48,7 @@ StormParams StormParams::from(const scenario::Scenario& s) {
   p.alarm = s.real("first_mail.alarm");
   p.names_addressee = s.boolean("first_mail.names_addressee");
   p.first_mail_size = s.integer("first_mail.size");
+  p.reply_size = s.integer("behaviour.reply_size");
   p.first_mail_after = s.duration("first_mail.sent_after");
   p.sender_is_member = s.boolean("sender.is_member");
   p.sender_shutdown = s.boolean("sender.shutdown_host");

@@ -73,6 +73,7 @@ struct StormParams {
   double alarm;
   bool names_addressee;
   std::int64_t first_mail_size;
+  std::int64_t reply_size;
   sim::Duration first_mail_after;
   bool sender_is_member;
   bool sender_shutdown;

@@ -919,11 +919,14 @@ class Storm {
     return messages_[mid].names_addressee;
   }
 
+  // People's replies quote what they answer: their size is a scenario setting.
+  std::uint32_t reply_size() const { return static_cast<std::uint32_t>(p_.reply_size); }
+
   void private_reply(ActorId me, MessageId mid) {
     const Message& m = messages_[mid];
     const ActorId to = m.author;
     if (to == kNoActor || to == me) return;
-    const MessageId r = author(MessageKind::private_reply, me, mid, m.alarm * 0.5f, 2500, 1);
+    const MessageId r = author(MessageKind::private_reply, me, mid, m.alarm * 0.5f, reply_size(), 1);
     if (to == kSender) ++out_.replies_to_sender;
     send(r, to, me, host_of(me));
   }
@@ -931,7 +934,7 @@ class Storm {
   void reply_all(ActorId me, MessageId mid) {
     const Message& m = messages_[mid];
     const ActorId author_addr = m.author;
-    const MessageId r = author(MessageKind::list_reply, me, mid, m.alarm * 0.5f, 4000, 2);
+    const MessageId r = author(MessageKind::list_reply, me, mid, m.alarm * 0.5f, reply_size(), 2);
     ++out_.replies_to_list;
     if (author_addr != kNoActor && author_addr != me && author_addr != kListOwner) {
       if (author_addr == kSender) ++out_.replies_to_sender;
@@ -941,7 +944,7 @@ class Storm {
   }
 
   void post_to_list(ActorId me, MessageKind kind, MessageId parent) {
-    const MessageId r = author(kind, me, parent, 0.0f, 2500, 1);
+    const MessageId r = author(kind, me, parent, 0.0f, reply_size(), 1);
     if (kind == MessageKind::remove_me) {
       sim::RandomStream& rng = rng_of(me);
       const double u = rng.uniform01();
