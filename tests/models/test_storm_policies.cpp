@@ -2,6 +2,8 @@
 // doing in the whole world what its real counterpart does.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <sstream>
 
@@ -230,4 +232,40 @@ TEST_CASE("the operator acts after the notice delay, in office hours unless on c
   CHECK(c.outcomes.operator_acted_at.seconds() < 12 * 3600.0);
   CHECK(c.outcomes.operator_acted_at < o.outcomes.operator_acted_at);
   CHECK(rule(c.ledger.held_by_rule, "emergency_moderation") > 0);
+}
+
+TEST_CASE("chain mail travels over a contact graph loaded from an edge list", "[storm][graph]") {
+  // Members 0..1999 each know two of 300 outsiders (2000..2299); outsiders know each other in a
+  // ring. Written next to the test binary, so nothing in the source tree changes.
+  const auto path = std::filesystem::temp_directory_path() / "mailstorm-test-contacts.edges";
+  {
+    std::ofstream out(path);
+    out << "# member outsider\n";
+    for (int m = 0; m < 2000; ++m) out << m << ' ' << 2000 + m % 300 << '\n' << m << ' ' << 2000 + (m * 7 + 1) % 300 << '\n';
+    for (int o = 0; o < 300; ++o) out << 2000 + o << ' ' << 2000 + (o + 1) % 300 << "  # ring\n";
+  }
+  const auto rs = run_seeds(load(kFixture, {"population.contact_graph=file",
+                                            "population.contact_graph_file=" + path.string(),
+                                            "behaviour.forward_share=0.5"}),
+                            2);
+  for (const auto& r : rs) {
+    CHECK(r.outcomes.outsiders_reached > 0);
+    CHECK(r.outcomes.outsiders_reached <= 300);  // nobody beyond the file's vertices
+    CHECK(r.outsiders_created <= 300);  // people are created when first reached
+  }
+  std::filesystem::remove(path);
+
+  // A bad edge list is reported with its file and line.
+  const auto bad = std::filesystem::temp_directory_path() / "mailstorm-test-bad.edges";
+  {
+    std::ofstream out(bad);
+    out << "0 1\n2 x\n";
+  }
+  try {
+    models::run_storm(load(kFixture, {"population.contact_graph=file", "population.contact_graph_file=" + bad.string()}), {});
+    FAIL("no error for a bad edge list");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("mailstorm-test-bad.edges:2"));
+  }
+  std::filesystem::remove(bad);
 }
