@@ -5,6 +5,7 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 
@@ -77,6 +78,13 @@ double administrivia_pass(const StormParams& p) {
   if (!administrivia_holds(p.list.administrivia, RemoveWording::polite_sentence)) pass += b.wording_polite;
   if (!administrivia_holds(p.list.administrivia, RemoveWording::angry_sentence)) pass += angry;
   return pass;
+}
+
+// A short decimal for notes ("2", "0.75", "1.1").
+std::string num(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
 }
 
 double total_posts(const Eigen::VectorXd& totals) {
@@ -247,14 +255,14 @@ BranchingModel build_branching(const StormParams& p, const BranchingAssumptions&
     m.notes.push_back("storm protection blocks replies after " + std::to_string(p.storm_protection.minimum_replies) +
                       " replies: a cap the matrix does not see");
   if (p.operator_action != OperatorAction::none)
-    m.notes.push_back("the operator acts " + std::to_string(p.operator_response_delay.hours()) + " h (of working time) after " +
+    m.notes.push_back("the operator acts " + num(p.operator_response_delay.hours()) + " h (of working time) after " +
                       std::to_string(p.operator_notice_after_posts) + " posts: a cap the matrix does not see");
   if (p.list.daily_threshold > 0) m.notes.push_back("the daily post threshold holds the list: a cap");
   if (p.list.verbosity_threshold > 0) m.notes.push_back("member verbosity limits are not modelled");
   if (b.annoyance_growth > 0)
-    m.notes.push_back("annoyance taken at " + std::to_string(m.annoyance) +
+    m.notes.push_back("annoyance taken at " + num(m.annoyance) +
                       "; members who have read many storm mails react up to " +
-                      std::to_string(1.0 + b.annoyance_growth * static_cast<double>(b.annoyance_cap)) + " times as often");
+                      num(1.0 + b.annoyance_growth * static_cast<double>(b.annoyance_cap)) + " times as often");
   if (b.repeat_factor < 1) m.notes.push_back("members who reacted once react less (repeat_factor): ignored");
   if (p.sender_shutdown) m.notes.push_back("the sender's host shutdown (suspicion, more forwards and complaints): ignored");
   if (munged && !naive_every_post && naive > 0)
