@@ -258,8 +258,9 @@ Registry build() {
          "Concern multiplier when the body names its addressee (few feel it is for them).");
   a.prob("behaviour.private_reply_share", 0.3, "Of the concerned: reply to the author.");
   a.prob("behaviour.reply_all_share", 0.03, "Of the concerned: reply to all (reaches the list).");
-  a.prob("behaviour.forward_share", 0.08, "Of the concerned: forward as a warning to contacts.",
-         "Iribarren & Moro 2009: 0.0879 forward");
+  a.prob("behaviour.forward_share", 0.08,
+         "Of the concerned: forward as a warning to contacts (Iribarren & Moro 2009 measured 0.0879 of "
+         "all recipients of a viral campaign forwarding; here the share applies to concerned readers only).");
   a.real("behaviour.forward_contacts_mean", 2.96, "contacts", 1, 1000, "Contacts a forwarder sends to.",
          "Iribarren & Moro 2009: 2.96");
   a.prob("behaviour.complain_share", 0.02, "Of the concerned: call the sender's organisation or the police.");

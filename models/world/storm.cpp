@@ -135,7 +135,8 @@ class Storm {
         bounces_(p_.bounce, static_cast<std::size_t>(p_.members)),
         home_profile_(ActivityProfile::named(p_.home_profile)),
         office_profile_(ActivityProfile::named(p_.office_profile)),
-        operator_profile_(operator_hours(p_.operator_on_call)) {
+        operator_profile_(operator_hours(p_.operator_on_call)),
+        operator_working_hours_(p_.operator_on_call ? 168 : 45) {
     emergency_ = p_.list.emergency_moderation;
     reading_.components = {{p_.behaviour.fast_share, p_.behaviour.fast_median_h, p_.behaviour.sigma},
                            {1.0 - p_.behaviour.fast_share, p_.behaviour.slow_median_h, p_.behaviour.sigma}};
@@ -409,6 +410,14 @@ class Storm {
 
   void on_service_done(std::uint32_t e, std::uint32_t host) {
     Host& h = hosts_[host];
+    if (!h.up) {
+      // The host was shut down: mail it had accepted stays in its queue (on disk) until it is
+      // back, and nothing more is served meanwhile.
+      h.waiting.push_front(e);
+      --h.busy;
+      set_level(h);
+      return;
+    }
     if (!h.waiting.empty()) {
       const std::uint32_t next = h.waiting.front();
       h.waiting.pop_front();
@@ -417,13 +426,6 @@ class Storm {
       --h.busy;
     }
     set_level(h);
-    // An envelope in service when the host went down is lost to the host and handed back:
-    // the sending side sees the connection drop and defers it.
-    if (!h.up) {
-      move_custody(envelopes_[e], envelopes_[e].from_host);
-      defer(e);
-      return;
-    }
     dispose(e);
   }
 
@@ -618,7 +620,9 @@ class Storm {
     series(col_list_posts_accepted);
     m.list_headers = p_.list.headers;
     m.reply_to_list = p_.list.reply_to_list;
-    m.via_list_poster = poster;
+    // A message accepted again (sent back by a looping address) keeps its first poster, so copies
+    // still going out of the first acceptance keep their envelope sender.
+    if (m.via_list_poster == kNoActor) m.via_list_poster = poster;
     outbound_.push_back({env.msg, 0});
     if (!dripping_) {
       dripping_ = true;
@@ -688,7 +692,11 @@ class Storm {
   void tell_operator() {
     if (operator_told_) return;
     operator_told_ = true;
-    const Time at = operator_profile_.advance(p_.calendar, engine_.now(), p_.operator_response_delay.hours());
+    // ActivityProfile normalises its weights to a mean of 1 over the week; the operator's profile
+    // is 1 in working hours and 0 otherwise, so one real working hour is 168 / working_hours of
+    // its "active" hours.
+    const double scale = 168.0 / static_cast<double>(operator_working_hours_);
+    const Time at = operator_profile_.advance(p_.calendar, engine_.now(), p_.operator_response_delay.hours() * scale);
     if (at < horizon_) engine_.schedule(at, Event{EventType::operator_acts, 0, 0});
   }
 
@@ -742,6 +750,14 @@ class Storm {
     h.up = true;
     h.down_s += (engine_.now() - h.down_since).seconds();
     h.down_since = Time::never();
+    // Serve what was queued before the shutdown.
+    while (h.busy < h.concurrency && !h.waiting.empty()) {
+      const std::uint32_t next = h.waiting.front();
+      h.waiting.pop_front();
+      ++h.busy;
+      start_service(kSenderHost, next);
+    }
+    set_level(h);
   }
 
   bool sender_reachable() const { return hosts_[kSenderHost].up; }
@@ -1123,6 +1139,7 @@ class Storm {
   StormProtection protection_;
   BounceProcessor bounces_;
   ActivityProfile home_profile_, office_profile_, operator_profile_;
+  int operator_working_hours_;  // hours a week the operator works (see operator_hours)
   ReadingDelayModel reading_;
   Autoresponder autoresponder_;
   std::unique_ptr<ContactGraph> graph_;
