@@ -9,9 +9,10 @@ namespace mailstorm::models {
 // every attempt is deferred: attempts at 0, 300, 600, 1200, 2400, 4800 s, then every 4000 s
 // (8800, 12800, ...) up to 428800 s (4 d 23 h 6 min 40 s), 112 attempts in all. The next one
 // would fall at 432800 s, past the 432000 s lifetime, so the deferral of the 428800 s attempt
-// returns never() and the caller bounces then. Real Postfix would make one more attempt at
-// 432800 s and bounce when it fails; bouncing one backoff earlier keeps the message's stay in the
-// queue within the lifetime, which is what the operator configured (docs/model.md).
+// returns never(). The storm (models/world/storm.cpp, defer) then schedules one last check at
+// exactly the lifetime, 432000 s, and returns the message there. Real Postfix would make one more
+// attempt at 432800 s and bounce when it fails; returning at the lifetime keeps the message's stay
+// in the queue within what the operator configured (docs/model.md).
 sim::Time RetrySchedule::next_attempt(sim::Time first_attempt, sim::Time now) const {
   const sim::Duration age = std::max(now - first_attempt, sim::Duration{0});
   const sim::Duration delay = std::clamp(age, minimal_backoff, std::max(minimal_backoff, maximal_backoff));
