@@ -413,7 +413,10 @@ int analyze_scenario(const AnalyzeArgs& args, std::ostream& out) {
     } else {
       reasons.push_back("no saturation: no host refused mail (peak queue " + fmt(peak.mean(), 4) + " envelopes)");
     }
-    if (operator_runs > 0)
+    if (operator_runs > 0 && p.operator_action == models::OperatorAction::none)
+      reasons.push_back("operator: told in " + std::to_string(operator_runs) + " of " + std::to_string(figs.size()) +
+                        " runs, but operator.action = none: no effect");
+    else if (operator_runs > 0)
       reasons.push_back("operator action: the operator acted in " + std::to_string(operator_runs) + " of " +
                         std::to_string(figs.size()) + " runs, " + fmt(operator_h.mean(), 3) +
                         " h after the start on average; later posts were held or rejected (a cap the matrix "
@@ -435,6 +438,10 @@ int analyze_scenario(const AnalyzeArgs& args, std::ostream& out) {
                         fixed(r_grown) + " instead of " + fixed(a.dominant.R) +
                         (r_grown >= 1 && a.dominant.R < 1 ? " (the storm turns supercritical as it grows)" : ""));
     }
+    if (a.dominant.R > 0.9 && a.dominant.R < 1)
+      reasons.push_back("near-critical (R = " + fixed(a.dominant.R) +
+                        "): storm sizes are heavy-tailed (variance ~ 1/(1 - R)^3); means and intervals from a few "
+                        "runs are unreliable: use many runs");
     if (p.behaviour.repeat_factor < 1)
       reasons.push_back("repeat limits: members who reacted once react " + fmt(p.behaviour.repeat_factor) +
                         " times as often afterwards (the theory takes every reader as fresh)");

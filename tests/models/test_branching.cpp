@@ -3,13 +3,18 @@
 //
 // Statistical checks use fixed seeds (so they are deterministic) and 99 % intervals, except the
 // Borel goodness of fit, which is a chi-square test at the 1 % significance level.
+#include <unistd.h>
+
 #include <boost/math/distributions/chi_squared.hpp>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "models/analysis/branching.hpp"
 #include "models/analysis/cascade_stats.hpp"
+#include "models/output/results_writer.hpp"
 #include "models/world/params.hpp"
 #include "sim/stats.hpp"
 #include "storm_test_support.hpp"
@@ -240,4 +245,31 @@ TEST_CASE("the bestboy scenario: a large first burst, subcritical until annoyanc
       CHECK(analysis.safeguards[i - 1].R <= analysis.safeguards[i].R);
   for (const auto& s : analysis.safeguards)
     if (s.setting == "first_mail.to=owner") CHECK(s.total_posts == 0.0);
+}
+
+TEST_CASE("cascade statistics of a recorded run read back from cascade.csv", "[branching][cascade]") {
+  const auto scenario = test::load("tests/models/fixtures/small-storm.toml");
+  models::RunOptions o;
+  o.seed = 5;
+  o.record_cascade = true;
+  const auto r = models::run_storm(scenario, o);
+  const auto path = std::filesystem::temp_directory_path() / ("mailstorm-branching-cascade-" + std::to_string(::getpid()) + ".csv");
+  {
+    std::ofstream f(path);
+    f << models::cascade_csv(r);
+  }
+  const auto rows = models::analysis::read_cascade_csv(path);
+  std::filesystem::remove(path);
+  REQUIRE(rows.size() == r.cascade.size());
+  const auto s = models::analysis::cascade_stats(rows, r.members);
+  CHECK(s.nodes == r.outcomes.cascade_messages);
+  CHECK(s.depth_max == r.outcomes.cascade_depth_max);
+  std::uint64_t breadth = 0, outsiders = 0;
+  for (const auto& g : s.generations) {
+    breadth += g.messages;
+    outsiders += g.new_outsiders;
+  }
+  CHECK(breadth == s.tree_nodes);
+  CHECK(outsiders <= r.outcomes.outsiders_reached);  // only outsiders who wrote are in the tree
+  CHECK(s.structural_virality > 1.0);
 }
