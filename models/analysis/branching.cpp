@@ -305,13 +305,53 @@ double spectral_radius(const Eigen::MatrixXd& K) {
 }
 
 Eigen::VectorXd expected_totals(const Eigen::MatrixXd& K, const Eigen::VectorXd& x) {
-  if (spectral_radius(K) >= 1.0) {
-    Eigen::VectorXd inf(x.size());
-    for (Eigen::Index i = 0; i < x.size(); ++i) inf(i) = kInf;
-    return inf;
+  const auto n = K.rows();
+  // reach(i, j): type j descends from type i (in one or more generations).
+  std::vector<std::vector<bool>> reach(static_cast<std::size_t>(n), std::vector<bool>(static_cast<std::size_t>(n), false));
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index j = 0; j < n; ++j) reach[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)] = K(j, i) > 0;
+  for (std::size_t k = 0; k < reach.size(); ++k)
+    for (std::size_t i = 0; i < reach.size(); ++i)
+      if (reach[i][k])
+        for (std::size_t j = 0; j < reach.size(); ++j)
+          if (reach[k][j]) reach[i][j] = true;
+  // A type explodes when it is reachable from the start and its class (the types it reaches and
+  // is reached from) has a spectral radius >= 1; everything it reaches is then infinite too.
+  std::vector<bool> started(static_cast<std::size_t>(n), false), infinite(static_cast<std::size_t>(n), false);
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (x(i) > 0)
+      for (Eigen::Index j = 0; j < n; ++j)
+        if (j == i || reach[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)]) started[static_cast<std::size_t>(j)] = true;
+  for (std::size_t s = 0; s < reach.size(); ++s) {
+    if (!started[s] || !reach[s][s]) continue;
+    std::vector<Eigen::Index> cls;
+    for (std::size_t u = 0; u < reach.size(); ++u)
+      if (u == s || (reach[s][u] && reach[u][s])) cls.push_back(static_cast<Eigen::Index>(u));
+    Eigen::MatrixXd sub(static_cast<Eigen::Index>(cls.size()), static_cast<Eigen::Index>(cls.size()));
+    for (std::size_t a = 0; a < cls.size(); ++a)
+      for (std::size_t b = 0; b < cls.size(); ++b) sub(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b)) = K(cls[a], cls[b]);
+    if (spectral_radius(sub) < 1.0) continue;
+    infinite[s] = true;
+    for (std::size_t u = 0; u < reach.size(); ++u)
+      if (reach[s][u]) infinite[u] = true;
   }
-  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(K.rows(), K.cols());
-  return (I - K).partialPivLu().solve(x);
+  // The finite types descend from finite types only: (I - K_FF)^-1 x_F.
+  std::vector<Eigen::Index> fin;
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (!infinite[static_cast<std::size_t>(i)]) fin.push_back(i);
+  Eigen::VectorXd out(n);
+  for (Eigen::Index i = 0; i < n; ++i) out(i) = infinite[static_cast<std::size_t>(i)] ? kInf : 0.0;
+  if (fin.empty()) return out;
+  const auto f = static_cast<Eigen::Index>(fin.size());
+  Eigen::MatrixXd A = Eigen::MatrixXd::Identity(f, f);
+  Eigen::VectorXd b(f);
+  for (Eigen::Index a = 0; a < f; ++a) {
+    b(a) = x(fin[static_cast<std::size_t>(a)]);
+    for (Eigen::Index c = 0; c < f; ++c) A(a, c) -= K(fin[static_cast<std::size_t>(a)], fin[static_cast<std::size_t>(c)]);
+  }
+  const Eigen::VectorXd y = A.partialPivLu().solve(b);
+  for (Eigen::Index a = 0; a < f; ++a) out(fin[static_cast<std::size_t>(a)]) = y(a);
+  return out;
 }
 
 Eigen::VectorXd extinction_probability(const BranchingModel& m) {
@@ -358,7 +398,7 @@ Analysis analyze(const StormParams& p, const BranchingAssumptions& a) {
   for (Eigen::Index o = 0; o < out.outputs.size(); ++o) {
     double s = 0;
     for (Eigen::Index j = 0; j < out.totals.size(); ++j)
-      if (out.model.C(o, j) != 0) s += out.model.C(o, j) * out.totals(j);
+      if (out.model.C(o, j) != 0 && out.totals(j) != 0) s += out.model.C(o, j) * out.totals(j);
     out.outputs(o) = s;
   }
   out.outputs(static_cast<Eigen::Index>(O(Output::envelopes))) += 1;  // the first mail itself

@@ -101,7 +101,9 @@ Dominant dominant_eigen(const Eigen::MatrixXd& K);
 double spectral_radius(const Eigen::MatrixXd& K);
 
 // (I - K)^-1 x: the expected total number of individuals of each type over all generations
-// from the start x. Requires spectral_radius(K) < 1; entries are +infinity otherwise.
+// from the start x. Types that descend from a supercritical class (spectral radius >= 1 of the
+// types that descend from each other) get +infinity; the others, (I - K_FF)^-1 x_F over the
+// finite types F (chain forwards stay finite while the list's replies explode).
 Eigen::VectorXd expected_totals(const Eigen::MatrixXd& K, const Eigen::VectorXd& x);
 
 // Probability that the line of one individual of each type dies out, assuming Poisson numbers of

@@ -85,6 +85,12 @@ TEST_CASE("spectral radius, Perron vectors and (I - K)^-1 of known matrices", "[
   CHECK(dj.right(0) == Approx(0.5));
   // Supercritical: no finite totals.
   CHECK(std::isinf(models::analysis::expected_totals(J, x)(0)));
+  // A subcritical type feeding a supercritical one: finite itself, infinite below.
+  Eigen::MatrixXd B(2, 2);
+  B << 0.5, 0.0, 1.0, 2.0;
+  const Eigen::VectorXd tb = models::analysis::expected_totals(B, x);
+  CHECK(tb(0) == Approx(2.0));
+  CHECK(std::isinf(tb(1)));
   // A cycle of period two has eigenvalues +-1: the radius is 1.
   Eigen::MatrixXd P(2, 2);
   P << 0.0, 2.0, 0.5, 0.0;
