@@ -29,6 +29,8 @@ std::string usage_text() {
          "                [--out DIR] [--queue dary_heap|radix_heap] [--cascade] [--quiet]\n"
          "  mailstorm validate SCENARIO [--set key=value]...\n"
          "  mailstorm params [--markdown]\n"
+         "  mailstorm analyze SCENARIO [--set k=v]... [--json FILE] [--simulate N] [--seed S]\n"
+         "  mailstorm analyze --cascade RUN_DIR   (branching theory, cascades: analyze --help)\n"
          "  mailstorm --help | --version\n"
          "\n"
          "  run       simulate one storm and print a summary; --out DIR also writes\n"

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli/analyze_command.hpp"
 #include "cli/arguments.hpp"
 #include "cli/summary_text.hpp"
 #include "models/output/results_writer.hpp"
@@ -162,6 +163,7 @@ std::string params_table(const scenario::Registry& registry) {
 }
 
 int run_command_line(const std::vector<std::string>& words, std::ostream& out, std::ostream& err) {
+  if (!words.empty() && words[0] == "analyze") return analyze_command(words, out, err);  // its own options
   Arguments a;
   try {
     a = parse_arguments(words);
