@@ -219,7 +219,7 @@ void print_analysis(const models::StormParams& p, const an::Analysis& a, std::os
   }
   out << "\nSingle safeguards (sorted by R)\n";
   for (const auto& s : a.safeguards) {
-    out << "  " << pad(s.name, 42) << " R " << lpad(fixed(s.R), 7) << "  posts " << lpad(fmt(s.total_posts, 4), 8)
+    out << "  " << pad(s.name, 42) << " R " << lpad(fixed(s.R), 7) << "  annoyed " << lpad(fixed(s.R_annoyed), 7) << "  posts " << lpad(fmt(s.total_posts, 4), 8)
         << "  "
         << (!s.applicable          ? "already in force"
             : s.total_posts == 0.0 ? "no list post at all"
@@ -234,6 +234,17 @@ void print_analysis(const models::StormParams& p, const an::Analysis& a, std::os
       best = s.name;
       break;
     }
+  if (a.dominant.R < 1 && a.R_annoyed >= 1) {
+    std::string calm;
+    for (const auto& s : a.safeguards)
+      if (s.applicable && !s.cap_only && s.R_annoyed < 1 && s.total_posts > 0) {
+        calm = s.name;
+        break;
+      }
+    out << "  fully annoyed members take R to " << fixed(a.R_annoyed)
+        << (calm.empty() ? "; no single safeguard that leaves a list post keeps it below 1\n"
+                         : "; the first safeguard that keeps it below 1 and still lets posts through: " + calm + "\n");
+  }
   if (a.dominant.R >= 1)
     out << (best.empty() ? "  no single safeguard brings R below 1\n" : "  the best single safeguard: " + best + "\n");
   else
@@ -309,6 +320,7 @@ void write_json(const std::string& path, const std::string& scenario_path, const
     w.key("name").value(s.name);
     w.key("set").value(s.setting);
     w.key("reproduction_number").value(s.R);
+    w.key("reproduction_number_annoyed").value(s.R_annoyed);
     w.key("expected_posts").value(s.total_posts);
     w.key("applicable").value(s.applicable);
     w.key("cap_only").value(s.cap_only);

@@ -552,6 +552,9 @@ Analysis analyze(const StormParams& p, const BranchingAssumptions& a) {
     o.apply(q);
     const BranchingModel mq = build_branching(q, a);
     s.R = spectral_radius(mq.K);
+    BranchingAssumptions annoyed = a;
+    annoyed.annoyance_received = static_cast<double>(q.behaviour.annoyance_cap);
+    s.R_annoyed = spectral_radius(build_branching(q, annoyed).K);
     const Eigen::VectorXd st = mq.first_generation + mq.immigration;
     s.total_posts = st.sum() > 0 ? total_posts(expected_totals(mq.K, st)) : 0.0;
     out.safeguards.push_back(s);

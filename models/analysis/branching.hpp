@@ -123,6 +123,7 @@ struct Safeguard {
   std::string name;        // what it is
   std::string setting;     // the --set that applies it
   double R = 0;
+  double R_annoyed = 0;    // R with annoyance at its cap
   double total_posts = 0;  // expected accepted list posts (inf when R >= 1 and a first post exists)
   bool applicable = true;  // false when already in force
   bool cap_only = false;   // it limits the storm's size or duration but leaves R unchanged
