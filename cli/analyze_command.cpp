@@ -670,7 +670,7 @@ int analyze_cascade(const AnalyzeArgs& args, std::ostream& out, std::ostream& er
     tv /= 2;
     out << "Contact graph: " << fmt(n, 8) << " realised vertices, mean degree " << fixed(mean, 2) << " (target "
         << fixed(target_mean, 2) << "), total-variation distance to the target " << fixed(tv) << '\n';
-    out << "  (realised degrees include edges other forwarders added to a vertex: above the target)\n";
+    out << "  (a realised degree also counts edges other forwarders added to the vertex)\n";
     if (n < 200) out << "  only " << fmt(n, 6) << " vertices were realised: too few for more than a rough look\n";
     out << "  " << pad("degrees", 14) << lpad("observed", 10) << lpad("target", 10) << '\n';
     w.begin_object();
