@@ -457,6 +457,14 @@ std::string cascade_csv(const RunResult& result) {
   return out;
 }
 
+std::string contact_degrees_csv(const RunResult& result) {
+  std::string out = "degree,vertices\n";
+  for (std::size_t d = 0; d < result.contact_degree_counts.size(); ++d)
+    if (result.contact_degree_counts[d] > 0)
+      out += std::to_string(d) + "," + std::to_string(result.contact_degree_counts[d]) + "\n";
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The atomic write
 
@@ -552,7 +560,10 @@ void write_run_outputs(const fs::path& dir, const scenario::Scenario& scenario,
   std::vector<std::pair<std::string, std::string>> files;
   files.emplace_back("summary.json", summary_json(scenario, options, result));
   files.emplace_back("timeseries.csv", timeseries_csv(result));
-  if (cascade) files.emplace_back("cascade.csv", cascade_csv(result));
+  if (cascade) {
+    files.emplace_back("cascade.csv", cascade_csv(result));
+    files.emplace_back("contact_degrees.csv", contact_degrees_csv(result));
+  }
 
   if (dir.empty()) throw OutputError("no output folder given");
   fs::path target = fs::absolute(dir).lexically_normal();
@@ -612,7 +623,10 @@ void write_run_outputs(const fs::path& dir, const scenario::Scenario& scenario,
       fail("cannot rename '" + from.string() + "' to", to, errno);
   cleanup.armed = false;
   // A cascade.csv left by an earlier run would not belong to this summary.
-  if (!cascade) ::unlink((target / "cascade.csv").c_str());
+  if (!cascade) {
+    ::unlink((target / "cascade.csv").c_str());
+    ::unlink((target / "contact_degrees.csv").c_str());
+  }
   sync_directory(target);
 }
 

@@ -77,6 +77,9 @@ std::string timeseries_csv(const RunResult& result);
 // One row per authored message; parent, author (for MTA-made DSNs) and first delivery are empty
 // when there are none.
 std::string cascade_csv(const RunResult& result);
+// The realised contact graph's degrees (`degree,vertices`), written beside cascade.csv: the
+// degree distribution `mailstorm analyze --cascade` sets against its target.
+std::string contact_degrees_csv(const RunResult& result);
 
 // Writes summary.json, timeseries.csv and (if `cascade`) cascade.csv into `dir`, atomically:
 // everything is first written to a temporary sibling (`.tmp-XXXXXX` in the same parent folder)

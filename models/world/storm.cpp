@@ -701,7 +701,7 @@ class Storm {
   }
 
   void on_operator_acts() {
-    out_.operator_acted_at = engine_.now();
+    if (p_.operator_action != OperatorAction::none || p_.operator_apology) out_.operator_acted_at = engine_.now();
     daily_hold_ = false;  // the owner frees the list...
     switch (p_.operator_action) {
       case OperatorAction::none: break;
@@ -908,7 +908,8 @@ class Storm {
     // Every list message, the first mail included, also draws the list's own reactions:
     // "me too" reply-alls, "remove me", "stop replying", more likely the more storm mail a
     // member has had.
-    if (messages_[mid].via_list_poster != kNoActor && v < p_.members) {
+    // (Not on one's own post.)
+    if (messages_[mid].via_list_poster != kNoActor && v < p_.members && messages_[mid].author != me) {
       const double annoy = 1.0 + b.annoyance_growth *
                                      static_cast<double>(std::min<std::int64_t>(who.storm_received, b.annoyance_cap));
       const double f = annoy * mult;
@@ -976,12 +977,15 @@ class Storm {
 
   void forward(std::uint32_t v, MessageId mid) {
     sim::RandomStream& r = rngs_[v];
-    const auto& contacts = graph_->contacts(v, r);
-    if (contacts.empty()) return;
+    // Nobody forwards a warning back to whoever sent it to them.
+    const ActorId sent_by = messages_[mid].author;
+    std::vector<std::uint32_t> chosen;
+    for (std::uint32_t u : graph_->contacts(v, r))
+      if (actor_of(u) != sent_by) chosen.push_back(u);
+    if (chosen.empty()) return;
     const std::uint64_t k = std::min<std::uint64_t>(
-        contacts.size(), 1 + r.poisson(std::max(0.0, p_.behaviour.forward_contacts_mean - 1.0)));
-    // k distinct contacts: a partial Fisher-Yates shuffle over a copy of the indices.
-    std::vector<std::uint32_t> chosen(contacts.begin(), contacts.end());
+        chosen.size(), 1 + r.poisson(std::max(0.0, p_.behaviour.forward_contacts_mean - 1.0)));
+    // k distinct contacts: a partial Fisher-Yates shuffle.
     for (std::uint64_t i = 0; i < k; ++i) {
       const auto j = i + r.uniform_int(chosen.size() - i);
       std::swap(chosen[i], chosen[j]);

@@ -199,7 +199,8 @@ TEST_CASE("write_run_outputs makes a new folder appear whole", "[output]") {
   CHECK(tmp.names(tmp.path) == std::vector<std::string>{"deeper"});
   CHECK(tmp.names(tmp.path / "deeper") == std::vector<std::string>{"out"});
   CHECK(tmp.names(out) ==
-        std::vector<std::string>{"cascade.csv", "summary.json", "timeseries.csv"});
+        std::vector<std::string>{"cascade.csv", "contact_degrees.csv", "summary.json", "timeseries.csv"});
+  CHECK(read_file(out / "contact_degrees.csv") == contact_degrees_csv(r));
   CHECK(read_file(out / "summary.json") == summary_json(s, RunOptions{}, r));
   CHECK(read_file(out / "timeseries.csv") == timeseries_csv(r));
   CHECK(read_file(out / "cascade.csv") == cascade_csv(r));

@@ -1,0 +1,38 @@
+# cmake -DMAILSTORM=<exe> -DSCENARIO=<toml> -DWORK=<folder> -P analyze_check.cmake
+# `mailstorm analyze` end to end: the branching analysis writes its JSON with the reproduction
+# number; a run recorded with --cascade is analysed, with the contact graph's degrees written by
+# the run itself.
+cmake_minimum_required(VERSION 3.25)
+file(REMOVE_RECURSE ${WORK})
+file(MAKE_DIRECTORY ${WORK})
+function(run_ok)
+  execute_process(COMMAND ${MAILSTORM} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "mailstorm ${ARGN}: exit status ${code}\n${out}\n${err}")
+  endif()
+  set(last_out "${out}" PARENT_SCOPE)
+endfunction()
+
+run_ok(analyze ${SCENARIO} --json ${WORK}/analysis.json)
+file(READ ${WORK}/analysis.json json)
+string(JSON r GET "${json}" reproduction_number)
+if(NOT r MATCHES "^[0-9.eE+-]+$" OR r LESS_EQUAL 0)
+  message(FATAL_ERROR "reproduction_number is '${r}'")
+endif()
+
+run_ok(run ${SCENARIO} --quiet --cascade --out ${WORK}/run)
+foreach(f cascade.csv contact_degrees.csv summary.json)
+  if(NOT EXISTS ${WORK}/run/${f})
+    message(FATAL_ERROR "the run did not write ${f}")
+  endif()
+endforeach()
+run_ok(analyze --cascade ${WORK}/run)
+if(last_out MATCHES "Re-running")
+  message(FATAL_ERROR "analyze re-ran the storm although the run wrote contact_degrees.csv")
+endif()
+file(READ ${WORK}/run/cascade_stats.json stats)
+string(JSON depth GET "${stats}" depth_max)
+string(JSON virality GET "${stats}" structural_virality)
+if(depth LESS 1 OR NOT virality MATCHES "^[0-9.eE+-]+$")
+  message(FATAL_ERROR "cascade_stats.json: depth_max ${depth}, structural_virality ${virality}")
+endif()
