@@ -142,6 +142,12 @@ class Engine {
   bool queue_empty() const { return kind_ == QueueKind::radix_heap ? radix_.empty() : heap_.empty(); }
   const QueueEntry& queue_top() { return kind_ == QueueKind::radix_heap ? radix_.top() : heap_.top(); }
   QueueEntry queue_pop() { return kind_ == QueueKind::radix_heap ? radix_.pop() : heap_.pop(); }
+  void queue_push(const QueueEntry& e) {
+    if (kind_ == QueueKind::radix_heap)
+      radix_.push(e);
+    else
+      heap_.push(e);
+  }
 
   void release(std::uint32_t slot) {
     Slot& s = slots_[slot];
@@ -164,11 +170,21 @@ class Engine {
   // Runs the next event if it is before `until` (any event when `bounded` is false).
   template <bool bounded, class Handler>
   bool step_before(Time until, Handler& handler) {
-    const QueueEntry* top = front();
-    if (!top) return false;
+    // Pop first and look after: one queue operation per event instead of top() then pop().
+    QueueEntry e;
+    for (;;) {
+      if (queue_empty()) return false;
+      e = queue_pop();
+      if (!slots_[e.slot].cancelled) [[likely]] break;
+      release(e.slot);
+    }
     if constexpr (bounded)
-      if (static_cast<std::int64_t>(top->time) >= until.us) return false;
-    const QueueEntry e = queue_pop();
+      if (static_cast<std::int64_t>(e.time) >= until.us) [[unlikely]] {
+        // Past the limit: put it back. Its key is the smallest pending, so every queue takes it
+        // back in the same place (the radix heap's monotone bound included).
+        queue_push(e);
+        return false;
+      }
     // Copy the payload out and free the slot first, so the handler may reuse it.
     const Payload payload = slots_[e.slot].payload;
     release(e.slot);
