@@ -179,21 +179,21 @@ class Storm {
     return ActivityProfile(w);
   }
 
+  static void configure(Host& h, std::string name, const HostParams& hp) {
+    h.name = std::move(name);
+    h.concurrency = hp.concurrency;
+    h.per_server_rate = hp.capacity_per_s / static_cast<double>(hp.concurrency);
+    h.spool_limit = hp.spool_limit;
+    h.rate_limit = hp.rate_limit_per_s;
+    h.tokens = hp.rate_limit_per_s;
+  }
+
   void build_hosts() {
-    auto make = [](std::string name, const HostParams& hp) {
-      Host h;
-      h.name = std::move(name);
-      h.concurrency = hp.concurrency;
-      h.per_server_rate = hp.capacity_per_s / static_cast<double>(hp.concurrency);
-      h.spool_limit = hp.spool_limit;
-      h.rate_limit = hp.rate_limit_per_s;
-      h.tokens = hp.rate_limit_per_s;
-      return h;
-    };
-    hosts_.push_back(make("sender_host", p_.sender_host));
-    hosts_.push_back(make("list_host", p_.list_host));
+    hosts_.resize(kFirstDomainHost);
+    configure(hosts_[kSenderHost], "sender_host", p_.sender_host);
+    configure(hosts_[kListHost], "list_host", p_.list_host);
     // Outsiders' mail goes through "the rest of the Internet": ample capacity, never refuses.
-    hosts_.push_back(make("outside_world", HostParams{1e6, 100000, INT64_MAX / 4, 0}));
+    configure(hosts_[kOutsideHost], "outside_world", HostParams{1e6, 100000, INT64_MAX / 4, 0});
     // Domain sizes: Zipf weights; each member picks a domain with its own stream.
     std::vector<double> weights(static_cast<std::size_t>(p_.domains));
     for (std::size_t k = 0; k < weights.size(); ++k)
@@ -234,13 +234,7 @@ class Storm {
       const double scale = std::max(1.0, domain_members[static_cast<std::size_t>(d)] / 1000.0);
       HostParams hp = p_.domain_host;
       hp.capacity_per_s *= scale;
-      Host& h = hosts_[kFirstDomainHost + static_cast<std::size_t>(d)];
-      h.name = "domain_" + std::to_string(d + 1);
-      h.concurrency = hp.concurrency;
-      h.per_server_rate = hp.capacity_per_s / static_cast<double>(hp.concurrency);
-      h.spool_limit = hp.spool_limit;
-      h.rate_limit = hp.rate_limit_per_s;
-      h.tokens = hp.rate_limit_per_s;
+      configure(hosts_[kFirstDomainHost + static_cast<std::size_t>(d)], "domain_" + std::to_string(d + 1), hp);
     }
     for (std::size_t h = 0; h < hosts_.size(); ++h)
       host_rngs_.emplace_back(options_.seed, options_.replication, 100 + h);
@@ -403,6 +397,18 @@ class Storm {
     set_level(h);
   }
 
+  // Starts serving queued envelopes while sessions are free.
+  void serve_waiting(std::uint32_t host) {
+    Host& h = hosts_[host];
+    while (h.busy < h.concurrency && !h.waiting.empty()) {
+      const std::uint32_t next = h.waiting.front();
+      h.waiting.pop_front();
+      ++h.busy;
+      start_service(host, next);
+    }
+    set_level(h);
+  }
+
   void start_service(std::uint32_t host, std::uint32_t e) {
     const double s = host_rngs_[host].exponential(hosts_[host].per_server_rate);
     engine_.schedule_after(sim::seconds_f(s), Event{EventType::service_done, e, host});
@@ -418,14 +424,8 @@ class Storm {
       set_level(h);
       return;
     }
-    if (!h.waiting.empty()) {
-      const std::uint32_t next = h.waiting.front();
-      h.waiting.pop_front();
-      start_service(host, next);
-    } else {
-      --h.busy;
-    }
-    set_level(h);
+    --h.busy;
+    serve_waiting(host);
     dispose(e);
   }
 
@@ -750,14 +750,7 @@ class Storm {
     h.up = true;
     h.down_s += (engine_.now() - h.down_since).seconds();
     h.down_since = Time::never();
-    // Serve what was queued before the shutdown.
-    while (h.busy < h.concurrency && !h.waiting.empty()) {
-      const std::uint32_t next = h.waiting.front();
-      h.waiting.pop_front();
-      ++h.busy;
-      start_service(kSenderHost, next);
-    }
-    set_level(h);
+    serve_waiting(kSenderHost);  // what was queued before the shutdown
   }
 
   bool sender_reachable() const { return hosts_[kSenderHost].up; }
