@@ -344,6 +344,27 @@ Value Loader::convert(const SettingSpec& spec, const toml::node& node,
   throw wrong();
 }
 
+// Keys inside [sweep] and [expect] name settings and statistics: letters, digits, '_', '-' and
+// '.' only. (A quoted key holding a quote is also one TOML++ 3.3 writes back as invalid TOML, and the
+// experiment tools re-read these tables as text.)
+void check_plain_keys(const toml::table& t, const std::string& path, const std::string& display) {
+  for (auto&& [k, v] : t) {
+    const std::string key(k.str());
+    const std::string full = path + "." + key;
+    if (key.empty() || key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.") !=
+                           std::string::npos) {
+      const Position p = first_known(position_of(k.source()), position_of(v.source()));
+      throw ScenarioError(display, p.line, p.column, full,
+                          "keys in [sweep] and [expect] are setting or statistic names: letters, "
+                          "digits, '_', '-' and '.' only");
+    }
+    if (const auto* sub = v.as_table()) check_plain_keys(*sub, full, display);
+    if (const auto* arr = v.as_array())
+      for (const toml::node& item : *arr)
+        if (const auto* sub = item.as_table()) check_plain_keys(*sub, full, display);
+  }
+}
+
 void Loader::load_text(std::string_view text, const std::string& display, const fs::path& base_dir,
                        const std::string& identity, int depth) {
   if (text.size() > detail::max_file_bytes)
@@ -424,6 +445,7 @@ void Loader::load_text(std::string_view text, const std::string& display, const 
     if (t == nullptr)
       throw error_at(position_of(n->source()), reserved,
                      std::string("expected a table [") + reserved + "], got " + describe(*n));
+    check_plain_keys(*t, reserved, display);
     for (auto&& [k, v] : *t) into->insert_or_assign(k, v);  // this file's keys win
   }
 
