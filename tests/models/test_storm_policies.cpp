@@ -26,6 +26,12 @@ std::uint64_t total(const std::vector<models::RunResult>& rs,
   return s;
 }
 
+// A variant's settings: the base's and one more.
+std::vector<std::string> plus(std::vector<std::string> base, const std::string& extra) {
+  base.push_back(extra);
+  return base;
+}
+
 std::uint64_t rule(const std::map<std::string, std::uint64_t>& m, const std::string& k) {
   auto it = m.find(k);
   return it == m.end() ? 0 : it->second;
@@ -120,10 +126,8 @@ TEST_CASE("bounce processing disables members whose addresses bounce", "[storm][
 TEST_CASE("loop detection discards a list's own mail sent back to it", "[storm][policy]") {
   const std::vector<std::string> loop = {"population.forwarding_loops=2", "list.headers=true",
                                          "list.daily_threshold=200"};
-  auto with = loop;
-  with.push_back("list.loop_detection=true");
-  auto without = loop;
-  without.push_back("list.loop_detection=false");
+  const auto with = plus(loop, "list.loop_detection=true");
+  const auto without = plus(loop, "list.loop_detection=false");
   const auto on = run_seeds(load(kFixture, with), 2);
   const auto off = run_seeds(load(kFixture, without), 2);
   for (const auto& r : on) CHECK(r.outcomes.list_loops_discarded > 0);
@@ -137,10 +141,8 @@ TEST_CASE("loop detection discards a list's own mail sent back to it", "[storm][
 
 TEST_CASE("RFC 3834: list headers silence compliant auto-responders", "[storm][policy]") {
   const std::vector<std::string> base = {"autoresponder.share=0.2", "autoresponder.compliant_share=1"};
-  auto h_on = base;
-  h_on.push_back("list.headers=true");
-  auto h_off = base;
-  h_off.push_back("list.headers=false");
+  const auto h_on = plus(base, "list.headers=true");
+  const auto h_off = plus(base, "list.headers=false");
   const auto on = run_seeds(load(kFixture, h_on), 3);
   const auto off = run_seeds(load(kFixture, h_off), 3);
   const auto replies_on = total(on, [](auto& r) { return r.outcomes.autoreplies; });
@@ -152,10 +154,8 @@ TEST_CASE("RFC 3834: list headers silence compliant auto-responders", "[storm][p
 
 TEST_CASE("a full mailbox bounces at once (5.2.2) or is deferred until the queue lifetime", "[storm][policy]") {
   const std::vector<std::string> full = {"population.full_mailbox_share=0.3", "run.horizon=8d"};
-  auto hard = full;
-  hard.push_back("hosts.mailbox_full_rule=hard_5_2_2");
-  auto soft = full;
-  soft.push_back("hosts.mailbox_full_rule=deferred_4_2_2");
+  const auto hard = plus(full, "hosts.mailbox_full_rule=hard_5_2_2");
+  const auto soft = plus(full, "hosts.mailbox_full_rule=deferred_4_2_2");
   const auto h = run_seeds(load(kFixture, hard), 2);
   const auto s = run_seeds(load(kFixture, soft), 2);
   CHECK(total(h, [](auto& r) { return rule(r.ledger.bounced_by_cause, "mailbox_full"); }) > 0);
@@ -188,10 +188,8 @@ TEST_CASE("list safeguards: administrivia, storm protection, daily threshold, em
           "[storm][policy]") {
   const std::vector<std::string> noisy = {"behaviour.remove_me=1e-3", "behaviour.remove_wording_command=0.3",
                                           "behaviour.remove_wording_polite=0.5"};
-  auto narrow = noisy;
-  narrow.push_back("list.administrivia=mailman_narrow");
-  auto broad = noisy;
-  broad.push_back("list.administrivia=majordomo_broad");
+  const auto narrow = plus(noisy, "list.administrivia=mailman_narrow");
+  const auto broad = plus(noisy, "list.administrivia=majordomo_broad");
   const auto n = run_seeds(load(kFixture, narrow), 3);
   const auto b = run_seeds(load(kFixture, broad), 3);
   const auto held_n = total(n, [](auto& r) { return rule(r.ledger.held_by_rule, "administrivia"); });
@@ -220,10 +218,8 @@ TEST_CASE("the operator acts after the notice delay, in office hours unless on c
   // The storm starts on a Saturday afternoon: an office-hours operator acts on Monday.
   const std::vector<std::string> base = {"operator.action=emergency_moderation", "operator.notice_after_posts=3",
                                          "operator.response_delay=30min"};
-  auto office = base;
-  office.push_back("operator.on_call=false");
-  auto on_call = base;
-  on_call.push_back("operator.on_call=true");
+  const auto office = plus(base, "operator.on_call=false");
+  const auto on_call = plus(base, "operator.on_call=true");
   const auto o = models::run_storm(load(kFixture, office), {});
   const auto c = models::run_storm(load(kFixture, on_call), {});
   REQUIRE(o.outcomes.operator_acted_at != sim::Time::never());
