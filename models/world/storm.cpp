@@ -152,18 +152,98 @@ class Storm {
     hour_offset_s_ = -start_hour.us / 1'000'000;
   }
 
-  RunResult run() {
-    const auto wall0 = std::chrono::steady_clock::now();
+  // Schedules the first events; then advance() and finish().
+  void start() {
     horizon_ = Time{0} + p_.horizon;
     engine_.schedule(Time{0} + p_.first_mail_after, Event{EventType::first_mail, 0, 0});
     engine_.schedule(Time{0} + p_.bin, Event{EventType::bin_tick, 0, 0}, 255);
     if (p_.explanation != Explanation::none)
       engine_.schedule(Time{0} + p_.first_mail_after + p_.explanation_after,
                        Event{EventType::explanation, 0, 0});
-    engine_.run(horizon_, [this](const Event& e) { handle(e); });
-    result_.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  }
+
+  // Handles every event before t (at most the horizon). False once the horizon is reached.
+  bool advance(Time t) {
+    const Time until = std::min(t, horizon_);
+    if (until > engine_.now()) {
+      const auto wall0 = std::chrono::steady_clock::now();
+      engine_.run(until, [this](const Event& e) { handle(e); });
+      result_.wall_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    }
+    return engine_.now() < horizon_;
+  }
+
+  RunResult run() {
+    start();
+    advance(horizon_);
     finish();
     return std::move(result_);
+  }
+
+  RunResult finish_run() {
+    advance(horizon_);
+    finish();
+    return std::move(result_);
+  }
+
+  Time now() const { return engine_.now(); }
+  Time horizon() const { return horizon_; }
+
+  LiveSnapshot snapshot() const {
+    LiveSnapshot s;
+    s.now = engine_.now();
+    s.horizon = horizon_;
+    s.calendar = p_.calendar;
+    s.so_far = out_;
+    s.so_far.cascade_messages = messages_.size();
+    s.so_far.cascade_depth_max = depth_max_;
+    s.so_far.list_copies_delivered = list_copies_delivered_;
+    s.ledger_so_far = ledger_;
+    s.events_handled = engine_.events_handled();
+    s.sender_host_up = hosts_[kSenderHost].up;
+    s.emergency_moderation = emergency_;
+    s.list_closed = list_closed_;
+    s.explanation_published = explanation_at_ != Time::never();
+    s.queue_sender_host = level_of(kSenderHost);
+    s.queue_list_host = level_of(kListHost);
+    s.queue_list_outbound = outbound_pending();
+    s.queue_domains = domains_level();
+    s.queue_outside = level_of(kOutsideHost);
+    TimeSeries& h = s.hourly;
+    h.bin = sim::hours(1);
+    h.columns = series_columns();
+    const std::size_t per_hour = static_cast<std::size_t>(std::max<std::int64_t>(1, sim::hours(1).us / p_.bin.us));
+    const std::size_t hours = static_cast<std::size_t>(engine_.now().us / sim::hours(1).us) + 1;
+    h.rows.assign(hours, std::vector<double>(col_count, 0.0));
+    for (std::size_t bin = 0; bin < rows_.size() && bin / per_hour < hours; ++bin) {
+      auto& row = h.rows[bin / per_hour];
+      for (std::size_t c = 0; c < col_count; ++c)
+        row[c] = c >= col_queue_sender_host ? std::max(row[c], rows_[bin][c]) : row[c] + rows_[bin][c];
+    }
+    return s;
+  }
+
+  bool intervene(Intervention what) {
+    switch (what) {
+      case Intervention::emergency_moderation:
+        if (emergency_) return false;
+        emergency_ = true;
+        return true;
+      case Intervention::close_list:
+        if (list_closed_) return false;
+        list_closed_ = true;
+        return true;
+      case Intervention::restore_sender_host:
+        if (hosts_[kSenderHost].up) return false;
+        on_host_restore();
+        return true;
+      case Intervention::publish_explanation:
+        if (explanation_at_ != Time::never()) return false;
+        if (p_.explanation == Explanation::none) p_.explanation = Explanation::list_post;
+        on_explanation();
+        return true;
+    }
+    return false;
   }
 
  private:
@@ -747,6 +827,7 @@ class Storm {
 
   void on_host_restore() {
     Host& h = hosts_[kSenderHost];
+    if (h.up) return;  // already brought back (by an intervention in the live view)
     h.up = true;
     h.down_s += (engine_.now() - h.down_since).seconds();
     h.down_since = Time::never();
@@ -762,6 +843,7 @@ class Storm {
   }
 
   void on_explanation() {
+    if (explanation_at_ != Time::never()) return;  // already published (live view)
     explanation_at_ = engine_.now();
     if (p_.explanation == Explanation::list_post || p_.explanation == Explanation::both) {
       const MessageId a = author(MessageKind::clarification, kSender, first_mail_, 0.0f, 2500, 1);
@@ -1016,24 +1098,41 @@ class Storm {
     }
   }
 
+  double level_of(std::uint32_t h) const {
+    return static_cast<double>(hosts_[h].busy) + static_cast<double>(hosts_[h].waiting.size());
+  }
+  double outbound_pending() const {
+    double outbound = 0;
+    for (const auto& [post, next] : outbound_) outbound += static_cast<double>(list_size() - next);
+    return outbound;
+  }
+  double domains_level() const {
+    double domains = 0;
+    for (std::size_t h = kFirstDomainHost; h < hosts_.size(); ++h) domains += level_of(static_cast<std::uint32_t>(h));
+    return domains;
+  }
+  static std::vector<std::string> series_columns() {
+    std::vector<std::string> columns;
+    for (std::size_t k = 0; k < kMessageKinds; ++k)
+      columns.push_back("created_" + std::string(kind_name(static_cast<MessageKind>(k))));
+    for (const char* c : {"delivered", "bounced", "sender_inbox", "complaints", "list_posts_accepted",
+                          "queue_sender_host", "queue_list_host", "queue_list_outbound", "queue_domains",
+                          "queue_outside"})
+      columns.emplace_back(c);
+    return columns;
+  }
+
   void on_bin_tick() {
     // Queue levels at the end of the bin just finished.
     const Time now = engine_.now();
     const auto bin = static_cast<std::size_t>(now.us / p_.bin.us) - 1;
     if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
-    auto level = [&](std::uint32_t h) {
-      return static_cast<double>(hosts_[h].busy) + static_cast<double>(hosts_[h].waiting.size());
-    };
     auto& row = rows_[bin];
-    row[col_queue_sender_host] = level(kSenderHost);
-    row[col_queue_list_host] = level(kListHost);
-    double outbound = 0;
-    for (const auto& [post, next] : outbound_) outbound += static_cast<double>(list_size() - next);
-    row[col_queue_list_outbound] = outbound;
-    double domains = 0;
-    for (std::size_t h = kFirstDomainHost; h < hosts_.size(); ++h) domains += level(static_cast<std::uint32_t>(h));
-    row[col_queue_domains] = domains;
-    row[col_queue_outside] = level(kOutsideHost);
+    row[col_queue_sender_host] = level_of(kSenderHost);
+    row[col_queue_list_host] = level_of(kListHost);
+    row[col_queue_list_outbound] = outbound_pending();
+    row[col_queue_domains] = domains_level();
+    row[col_queue_outside] = level_of(kOutsideHost);
     if (now + p_.bin <= horizon_) engine_.schedule(now + p_.bin, Event{EventType::bin_tick, 0, 0}, 255);
   }
 
@@ -1095,12 +1194,7 @@ class Storm {
 
     TimeSeries& ts = result_.timeseries;
     ts.bin = p_.bin;
-    for (std::size_t k = 0; k < kMessageKinds; ++k)
-      ts.columns.push_back("created_" + std::string(kind_name(static_cast<MessageKind>(k))));
-    for (const char* c : {"delivered", "bounced", "sender_inbox", "complaints", "list_posts_accepted",
-                          "queue_sender_host", "queue_list_host", "queue_list_outbound", "queue_domains",
-                          "queue_outside"})
-      ts.columns.emplace_back(c);
+    ts.columns = series_columns();
     const auto bins = static_cast<std::size_t>((p_.horizon.us + p_.bin.us - 1) / p_.bin.us);
     rows_.resize(std::max(rows_.size(), bins), std::vector<double>(col_count, 0.0));
     rows_.resize(bins);
@@ -1191,6 +1285,29 @@ std::string Ledger::describe() const {
 RunResult run_storm(const scenario::Scenario& scenario, const RunOptions& options) {
   Storm storm(scenario, options);
   return storm.run();
+}
+
+struct StormRun::Impl {
+  Storm storm;
+  bool finished = false;
+  Impl(const scenario::Scenario& s, const RunOptions& o) : storm(s, o) { storm.start(); }
+};
+
+StormRun::StormRun(const scenario::Scenario& scenario, const RunOptions& options)
+    : impl_(std::make_unique<Impl>(scenario, options)) {}
+StormRun::~StormRun() = default;
+StormRun::StormRun(StormRun&&) noexcept = default;
+StormRun& StormRun::operator=(StormRun&&) noexcept = default;
+
+bool StormRun::advance_to(sim::Time t) { return impl_->storm.advance(t); }
+sim::Time StormRun::now() const { return impl_->storm.now(); }
+sim::Time StormRun::horizon() const { return impl_->storm.horizon(); }
+LiveSnapshot StormRun::snapshot() const { return impl_->storm.snapshot(); }
+bool StormRun::intervene(Intervention what) { return impl_->storm.intervene(what); }
+RunResult StormRun::finish() {
+  if (impl_->finished) throw std::logic_error("StormRun::finish called twice");
+  impl_->finished = true;
+  return impl_->storm.finish_run();
 }
 
 std::uint64_t estimate_memory_bytes(const scenario::Scenario& s) {

@@ -265,3 +265,74 @@ TEST_CASE("chain mail travels over a contact graph loaded from an edge list", "[
   }
   std::filesystem::remove(bad);
 }
+
+TEST_CASE("a run advanced in steps gives the same result as one run to the horizon", "[storm][live]") {
+  const auto s = load(kFixture, {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=100"});
+  models::RunOptions o;
+  o.seed = 11;
+  const auto whole = models::run_storm(s, o);
+  models::StormRun stepped(s, o);
+  std::uint64_t last_created = 0;
+  int steps = 0;
+  for (sim::Time t = sim::Time{0}; stepped.advance_to(t); t = t + sim::minutes(37)) {
+    const models::LiveSnapshot snap = stepped.snapshot();
+    CHECK(snap.now == std::min(t, snap.horizon));
+    CHECK(snap.ledger_so_far.created >= last_created);  // counters only grow
+    last_created = snap.ledger_so_far.created;
+    ++steps;
+  }
+  CHECK(steps > 100);
+  const auto r = stepped.finish();
+  CHECK(comparable_summary(s, o, r) == comparable_summary(s, o, whole));
+  CHECK(models::timeseries_csv(r) == models::timeseries_csv(whole));
+  CHECK_THROWS_AS(stepped.finish(), std::logic_error);
+}
+
+TEST_CASE("the live snapshot sums the series by hour and shows the state of the world", "[storm][live]") {
+  const auto s = load(kFixture, {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=100"});
+  models::RunOptions o;
+  o.seed = 3;
+  models::StormRun run(s, o);
+  run.advance_to(sim::Time{0} + sim::hours(5));
+  const models::LiveSnapshot snap = run.snapshot();
+  REQUIRE(snap.hourly.rows.size() == 6);  // hours 0..5, the current one included
+  const auto col = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(snap.hourly.columns.begin(), snap.hourly.columns.end(), name) -
+                                    snap.hourly.columns.begin());
+  };
+  double inbox = 0;
+  for (const auto& row : snap.hourly.rows) inbox += row[col("sender_inbox")];
+  CHECK(inbox == static_cast<double>(snap.so_far.sender_inbox_total));
+  CHECK(snap.so_far.sender_inbox_total >= 100);
+  CHECK_FALSE(snap.sender_host_up);  // more than 100 an hour: he shut his server down
+  CHECK(snap.so_far.messages_total == snap.ledger_so_far.created);
+}
+
+TEST_CASE("interventions: switched on at a moment, they change what follows", "[storm][live]") {
+  const auto s = load(kFixture, {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=100",
+                                 "sender.restore_after=10d"});
+  std::uint64_t posts_plain = 0, posts_moderated = 0, inbox_plain = 0, inbox_restored = 0;
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    models::RunOptions o;
+    o.seed = seed;
+    const auto at = sim::Time{0} + sim::minutes(30);
+    models::StormRun plain(s, o), moderated(s, o), restored(s, o);
+    plain.advance_to(at);
+    moderated.advance_to(at);
+    restored.advance_to(at);
+    CHECK(moderated.intervene(models::Intervention::emergency_moderation));
+    CHECK_FALSE(moderated.intervene(models::Intervention::emergency_moderation));  // already on
+    const bool was_down = !restored.snapshot().sender_host_up;
+    CHECK(restored.intervene(models::Intervention::restore_sender_host) == was_down);
+    const auto rp = plain.finish(), rm = moderated.finish(), rr = restored.finish();
+    CHECK(rm.ledger.balanced());
+    CHECK(rr.ledger.balanced());
+    CHECK(rm.outcomes.list_posts_held > 0);
+    posts_plain += rp.outcomes.list_posts_accepted;
+    posts_moderated += rm.outcomes.list_posts_accepted;
+    inbox_plain += rp.outcomes.sender_inbox_total;
+    inbox_restored += rr.outcomes.sender_inbox_total;
+  }
+  CHECK(posts_moderated < posts_plain);
+  CHECK(inbox_restored >= inbox_plain);  // a server that is up receives what a down one defers
+}
