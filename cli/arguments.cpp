@@ -18,7 +18,7 @@ std::uint64_t parse_count(std::string_view option, std::string_view text) {
 
 bool takes_value(std::string_view option) {
   return option == "--seed" || option == "--replication" || option == "--set" ||
-         option == "--out" || option == "--queue";
+         option == "--out" || option == "--queue" || option == "--mode";
 }
 
 }  // namespace
@@ -26,7 +26,8 @@ bool takes_value(std::string_view option) {
 std::string usage_text() {
   return "usage:\n"
          "  mailstorm run SCENARIO [--seed N] [--replication R] [--set key=value]...\n"
-         "                [--out DIR] [--queue dary_heap|radix_heap] [--cascade] [--quiet]\n"
+         "                [--out DIR] [--queue dary_heap|radix_heap] [--mode reference|fast]\n"
+         "                [--cascade] [--quiet]\n"
          "  mailstorm validate SCENARIO [--set key=value]...\n"
          "  mailstorm params [--markdown]\n"
          "  mailstorm analyze SCENARIO [--set k=v]... [--json FILE] [--simulate N] [--seed S]\n"
@@ -43,6 +44,8 @@ std::string usage_text() {
          "  --replication R     replication number: independent streams for the same seed\n"
          "  --set key=value     override a setting, e.g. --set population.members=500\n"
          "  --queue NAME        pending-event set (default radix_heap); results are identical\n"
+         "  --mode MODE         reference (default: every copy is an event) or fast (exact\n"
+         "                      aggregation, the same outcomes in distribution)\n"
          "  --cascade           record the cascade tree (cascade.csv, needs --out)\n"
          "  --quiet             print nothing on success\n"
          "\n"
@@ -131,6 +134,11 @@ Arguments parse_arguments(const std::vector<std::string>& words) {
         throw UsageError("--queue must be dary_heap or radix_heap, not '" + std::string(value) +
                          "'");
       a.queue = *kind;
+    } else if (option == "--mode") {
+      only(for_run, "run");
+      if (value != "reference" && value != "fast")
+        throw UsageError("--mode must be reference or fast, not '" + std::string(value) + "'");
+      a.mode = std::string(value);
     } else if (option == "--cascade") {
       only(for_run, "run");
       a.cascade = true;

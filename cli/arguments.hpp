@@ -21,6 +21,7 @@ struct Arguments {
   std::vector<std::string> overrides;  // --set key=value, in order
   std::optional<std::string> out_dir;  // --out
   sim::QueueKind queue = sim::QueueKind::radix_heap;
+  std::string mode = "reference";  // --mode reference|fast (models::parse_mode checks it)
   bool cascade = false;
   bool quiet = false;
   bool markdown = false;  // params --markdown

@@ -92,6 +92,7 @@ int run(const Arguments& a, std::ostream& out, std::ostream& err) {
   options.replication = a.replication;
   options.queue = a.queue;
   options.record_cascade = a.cascade;
+  options.mode = *models::parse_mode(a.mode);
   const models::RunResult result = models::run_storm(s, options);
   if (a.out_dir) models::write_run_outputs(*a.out_dir, s, options, result, a.cascade);
   if (!a.quiet) {

@@ -355,6 +355,7 @@ std::string summary_json(const scenario::Scenario& scenario, const RunOptions& o
   w.key("seed").value(options.seed);
   w.key("replication").value(options.replication);
   w.key("queue").value(sim::to_string(options.queue));
+  w.key("mode").value(to_string(options.mode));
   w.key("start").value(result.calendar.iso8601(sim::Time::zero()));
   w.key("horizon_s").value(result.horizon.seconds());
   w.key("outcomes");

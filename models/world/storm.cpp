@@ -137,6 +137,7 @@ class Storm {
         office_profile_(ActivityProfile::named(p_.office_profile)),
         operator_profile_(operator_hours(p_.operator_on_call)),
         operator_working_hours_(p_.operator_on_call ? 168 : 45) {
+    if (options.mode == Mode::fast) throw std::runtime_error("--mode fast: not built yet (issue 7 in progress)");
     emergency_ = p_.list.emergency_moderation;
     reading_.components = {{p_.behaviour.fast_share, p_.behaviour.fast_median_h, p_.behaviour.sigma},
                            {1.0 - p_.behaviour.fast_share, p_.behaviour.slow_median_h, p_.behaviour.sigma}};
@@ -1280,6 +1281,14 @@ std::string Ledger::describe() const {
   const auto sum = delivered + bounced + dropped + held + queued;
   s += sum == created ? " (balanced)" : " (off by " + std::to_string(static_cast<long long>(created - sum)) + ")";
   return s;
+}
+
+const char* to_string(Mode mode) { return mode == Mode::fast ? "fast" : "reference"; }
+
+std::optional<Mode> parse_mode(std::string_view text) {
+  if (text == "reference") return Mode::reference;
+  if (text == "fast") return Mode::fast;
+  return std::nullopt;
 }
 
 RunResult run_storm(const scenario::Scenario& scenario, const RunOptions& options) {

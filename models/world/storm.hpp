@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "models/scenario/scenario.hpp"
 #include "models/world/outcomes.hpp"
@@ -13,11 +14,19 @@
 
 namespace mailstorm::models {
 
+// How a run is simulated: `reference` gives every copy, delivery attempt and reading its own
+// event; `fast` aggregates where that is exact in distribution (MODEL.md section 6). Same
+// outputs, same ledger, same conservation check.
+enum class Mode { reference, fast };
+const char* to_string(Mode mode);
+std::optional<Mode> parse_mode(std::string_view text);
+
 struct RunOptions {
   std::uint64_t seed = 1;
   std::uint64_t replication = 0;
   sim::QueueKind queue = sim::QueueKind::radix_heap;
   bool record_cascade = false;
+  Mode mode = Mode::reference;
 };
 
 // Thrown when the conservation check fails: a bug, never a user error.
