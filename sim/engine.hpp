@@ -109,6 +109,7 @@ class Engine {
   template <class Handler>
   std::uint64_t run(Time until, Handler&& handler) {
     const std::uint64_t before = handled_;
+    run_until_ = until;
     if (until == Time::never()) {
       while (step_before<false>(until, handler)) {
       }
@@ -116,11 +117,25 @@ class Engine {
       while (step_before<true>(until, handler)) {
       }
     }
+    run_until_ = Time::never();
     if (until != Time::never() && until > now_) {
       now_ = until;
       current_priority_ = 0;  // nothing has run at the new instant yet
     }
     return handled_ - before;
+  }
+
+  // Inside a handler: carries on as if the event being handled had been scheduled at `t` with
+  // `priority`, i.e. moves the clock to `t`. Allowed only when every pending event comes after
+  // `t` and `t` is before the limit of the current run(): then nothing that would have run in
+  // between is skipped, and a handler can do a chain of steps without an event for each (the
+  // mail model's fast mode does this). Returns false, changing nothing, otherwise.
+  bool advance_within_handler(Time t, Priority priority) {
+    if (t < now_ || (t == now_ && priority < current_priority_) || t >= run_until_) return false;
+    if (const QueueEntry* next = front(); next && static_cast<std::int64_t>(next->time) <= t.us) return false;
+    now_ = t;
+    current_priority_ = priority;
+    return true;
   }
 
   template <class Handler>
@@ -210,6 +225,7 @@ class Engine {
   std::uint64_t handled_ = 0;
   std::size_t live_ = 0;
   Priority current_priority_ = 0;
+  Time run_until_ = Time::never();  // the limit of the run() in progress
 };
 
 }  // namespace mailstorm::sim

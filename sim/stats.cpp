@@ -132,4 +132,37 @@ double TimeWeightedAverage::mean(Time until) const {
   return (area_ + level_ * static_cast<double>((until - last_t_).us)) / span;
 }
 
+double kolmogorov_survival(double x) {
+  if (x <= 0) return 1.0;
+  if (x < 0.2) return 1.0;  // the series converges slowly there; the value is 1 to 1e-10
+  double sum = 0;
+  for (int k = 1; k <= 200; ++k) {
+    const double term = std::exp(-2.0 * k * k * x * x);
+    sum += (k % 2 == 1 ? term : -term);
+    if (term < 1e-18) break;
+  }
+  return std::clamp(2.0 * sum, 0.0, 1.0);
+}
+
+TwoSampleKs ks_two_sample(std::vector<double> a, std::vector<double> b) {
+  if (a.empty() || b.empty()) throw std::invalid_argument("ks_two_sample: both samples must be non-empty");
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  const auto n = static_cast<double>(a.size()), m = static_cast<double>(b.size());
+  std::size_t i = 0, j = 0;
+  double d = 0;
+  while (i < a.size() && j < b.size()) {
+    const double x = std::min(a[i], b[j]);
+    while (i < a.size() && a[i] == x) ++i;
+    while (j < b.size() && b[j] == x) ++j;
+    d = std::max(d, std::abs(static_cast<double>(i) / n - static_cast<double>(j) / m));
+  }
+  const double ne = n * m / (n + m);
+  const double sn = std::sqrt(ne);
+  TwoSampleKs r;
+  r.d = d;
+  r.p_value = kolmogorov_survival((sn + 0.12 + 0.11 / sn) * d);
+  return r;
+}
+
 }  // namespace mailstorm::sim

@@ -90,6 +90,17 @@ class TimeBinnedCounter {
 
 // Time-weighted average of a piecewise-constant level (a queue length, say): call set() whenever
 // the level changes; mean(until) weights each level by how long it held.
+// Two-sample Kolmogorov-Smirnov test: D = sup |F_a - F_b| (ties handled: both empirical
+// distributions step together at a shared value) and its asymptotic p-value from Kolmogorov's
+// distribution with Stephens' correction, n_e = n m / (n + m). Conservative for discrete data.
+struct TwoSampleKs {
+  double d = 0;
+  double p_value = 1;
+};
+TwoSampleKs ks_two_sample(std::vector<double> a, std::vector<double> b);
+// P(K > x) for Kolmogorov's limiting distribution.
+double kolmogorov_survival(double x);
+
 class TimeWeightedAverage {
  public:
   explicit TimeWeightedAverage(Time start = Time::zero(), double initial = 0.0)

@@ -18,6 +18,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <unordered_map>
 
 #include "models/behaviour/autoresponder.hpp"
@@ -49,6 +50,10 @@ enum class EventType : std::uint8_t {
   sender_answer,  // the sender answers the private reply b
   bounce_warning, // the list warns disabled member a (notice number b)
   bin_tick,       // time-series sampling at the end of a bin
+  // Fast mode only (MODEL.md section 6):
+  read_candidate, // actor a reads list post b, a reading thinning kept (it may draw a reaction)
+  host_wake,      // host a: a session freed by a copy served without an event; start waiting mail
+  park_expiry,    // envelope a, parked while its destination is down (ticket b), expires
 };
 
 struct Event {
@@ -62,6 +67,8 @@ constexpr std::uint32_t kSenderHost = 0;
 constexpr std::uint32_t kListHost = 1;
 constexpr std::uint32_t kOutsideHost = 2;
 constexpr std::uint32_t kFirstDomainHost = 3;
+
+constexpr sim::Priority kDripPriority = 128;  // the engine's default: the list's drip
 
 enum class Address : std::uint8_t { valid, dead, full };
 enum class PeopleClass : std::uint8_t { calm, typical, reactive };
@@ -89,6 +96,9 @@ struct Envelope {
   Time first_attempt;
   bool warned = false;
   bool live = false;
+  // Fast mode: parked while the destination host is down (0 = not parked), and since when.
+  std::uint32_t park_ticket = 0;
+  Time parked_at{};
 };
 
 struct Host {
@@ -107,6 +117,16 @@ struct Host {
   Time down_since = Time::never();
   double down_s = 0;
   std::uint64_t in_custody = 0;  // envelopes sitting here (queued inbound, deferred outbound)
+  std::int64_t level_recorded = 0;  // busy + waiting as set_level last saw it
+  // Fast mode: list copies in service here without events of their own (their departure times,
+  // in microseconds), their total time in this host (for the mean queue), those still in
+  // service at the horizon, a pending wake-up for waiting mail, and envelopes parked while this
+  // host is down (envelope, ticket).
+  mutable std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> virtual_departures;
+  double virtual_sojourn_s = 0;
+  std::uint64_t virtual_queued = 0;
+  bool wake_pending = false;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> parked;
 };
 
 // Time-series columns after the per-kind "created_*" ones.
@@ -137,7 +157,7 @@ class Storm {
         office_profile_(ActivityProfile::named(p_.office_profile)),
         operator_profile_(operator_hours(p_.operator_on_call)),
         operator_working_hours_(p_.operator_on_call ? 168 : 45) {
-    if (options.mode == Mode::fast) throw std::runtime_error("--mode fast: not built yet (issue 7 in progress)");
+    fast_ = options.mode == Mode::fast;
     emergency_ = p_.list.emergency_moderation;
     reading_.components = {{p_.behaviour.fast_share, p_.behaviour.fast_median_h, p_.behaviour.sigma},
                            {1.0 - p_.behaviour.fast_share, p_.behaviour.slow_median_h, p_.behaviour.sigma}};
@@ -149,6 +169,7 @@ class Storm {
           members, ContactGraph::GeneratedShape{p_.contacts_mean, p_.contacts_exponent, p_.contact_overlap});
     build_hosts();
     build_people();
+    if (fast_) pending_.resize(static_cast<std::size_t>(p_.members));  // outsiders: grown on demand
     const Time start_hour = hour_start(Time{0});
     hour_offset_s_ = -start_hour.us / 1'000'000;
   }
@@ -373,8 +394,9 @@ class Storm {
     if (v.size() <= k) v.resize(k + 1, 0);
     v[k] += n;
   }
-  void series(std::size_t column, double amount = 1.0) {
-    const auto bin = static_cast<std::size_t>(engine_.now().us / p_.bin.us);
+  void series(std::size_t column, double amount = 1.0) { series_at(engine_.now(), column, amount); }
+  void series_at(Time t, std::size_t column, double amount = 1.0) {
+    const auto bin = static_cast<std::size_t>(t.us / p_.bin.us);
     if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
     rows_[bin][column] += amount;
   }
@@ -408,6 +430,7 @@ class Storm {
 
   // Creates the envelope of message m to `to` and offers it to the recipient's host at once.
   void send(MessageId m, ActorId to, ActorId env_sender, std::uint32_t from_host) {
+    if (fast_ && is_person(to) && ordinary(vertex_of(to)) && virtual_copy(m, vertex_of(to), from_host)) return;
     std::uint32_t e;
     if (!free_envelopes_.empty()) {
       e = free_envelopes_.back();
@@ -440,9 +463,8 @@ class Storm {
   }
 
   // ------------------------------------------------------------------------- hosts ---------
-  bool rate_allows(Host& h) {
+  bool rate_allows(Host& h, Time now) {
     if (h.rate_limit <= 0) return true;
-    const Time now = engine_.now();
     h.tokens = std::min(h.rate_limit, h.tokens + (now - h.tokens_at).seconds() * h.rate_limit);
     h.tokens_at = now;
     if (h.tokens < 1.0) return false;
@@ -450,10 +472,17 @@ class Storm {
     return true;
   }
 
+  // The time-weighted level counts envelopes with events; copies served without events (fast
+  // mode) are added to the mean from their sojourn times and to the peak here.
   void set_level(Host& h) {
-    const auto level = static_cast<double>(h.busy) + static_cast<double>(h.waiting.size());
+    settle_virtual(h, engine_.now());
+    const std::int64_t now_level = h.busy + static_cast<std::int64_t>(h.waiting.size());
+    if (&h >= &hosts_[kFirstDomainHost]) domains_level_ += now_level - h.level_recorded;  // for the time series
+    h.level_recorded = now_level;
+    const auto level = static_cast<double>(now_level);
     h.level.set(engine_.now(), level);
-    h.figures.peak_queue = std::max<std::uint64_t>(h.figures.peak_queue, static_cast<std::uint64_t>(level));
+    h.figures.peak_queue = std::max<std::uint64_t>(
+        h.figures.peak_queue, static_cast<std::uint64_t>(level) + h.virtual_departures.size());
   }
 
   // The sending host offers envelope e to the recipient's host.
@@ -461,19 +490,23 @@ class Storm {
     Envelope& env = envelopes_[e];
     const std::uint32_t dest = host_of(env.to);
     Host& h = hosts_[dest];
-    if (!h.up || h.busy + static_cast<std::int64_t>(h.waiting.size()) >= h.spool_limit || !rate_allows(h)) {
+    const Time now = engine_.now();
+    const std::int64_t in_virtual = settle_virtual(h, now);  // always 0 in reference mode
+    if (!h.up || h.busy + in_virtual + static_cast<std::int64_t>(h.waiting.size()) >= h.spool_limit ||
+        !rate_allows(h, now)) {
       ++h.figures.refused;
       defer(e);
       return;
     }
     ++h.figures.accepted;
-    bump(h.accepted_per_hour, hour_index(engine_.now()));
+    bump(h.accepted_per_hour, hour_index(now));
     move_custody(env, dest);
-    if (h.busy < h.concurrency) {
+    if (h.busy + in_virtual < h.concurrency) {
       ++h.busy;
       start_service(dest, e);
     } else {
       h.waiting.push_back(e);
+      arrange_wake(dest);
     }
     set_level(h);
   }
@@ -481,7 +514,8 @@ class Storm {
   // Starts serving queued envelopes while sessions are free.
   void serve_waiting(std::uint32_t host) {
     Host& h = hosts_[host];
-    while (h.busy < h.concurrency && !h.waiting.empty()) {
+    const std::int64_t in_virtual = settle_virtual(h, engine_.now());
+    while (h.busy + in_virtual < h.concurrency && !h.waiting.empty()) {
       const std::uint32_t next = h.waiting.front();
       h.waiting.pop_front();
       ++h.busy;
@@ -531,11 +565,20 @@ class Storm {
       const std::uint32_t from_host = env.from_host;
       send(w, to, kNoActor, from_host);  // may reallocate envelopes_: env is not used after
     }
-    Time next = p_.retry.next_attempt(envelopes_[e].first_attempt, now);
-    const Time deadline = envelopes_[e].first_attempt + p_.retry.queue_lifetime;
+    if (fast_ && can_park(envelopes_[e])) {
+      park(e);
+      return;
+    }
+    engine_.schedule(next_retry(envelopes_[e], now), Event{EventType::retry, e, 0});
+  }
+
+  // When a deferred envelope is tried next (the Postfix schedule, capped at its queue lifetime).
+  Time next_retry(const Envelope& env, Time now) const {
+    Time next = p_.retry.next_attempt(env.first_attempt, now);
+    const Time deadline = env.first_attempt + p_.retry.queue_lifetime;
     if (next == Time::never() || next > deadline) next = deadline;
     if (next <= now) next = now + sim::seconds(1);
-    engine_.schedule(next, Event{EventType::retry, e, 0});
+    return next;
   }
 
   void on_retry(std::uint32_t e) {
@@ -707,7 +750,7 @@ class Storm {
     outbound_.push_back({env.msg, 0});
     if (!dripping_) {
       dripping_ = true;
-      engine_.schedule_after(Duration{0}, Event{EventType::list_drip, 0, 0});
+      engine_.schedule_after(Duration{0}, Event{EventType::list_drip, 0, 0}, kDripPriority);
     }
     if (poster != kListOwner) {
       const sim::LocalDateTime local = p_.calendar.local(engine_.now());
@@ -729,29 +772,42 @@ class Storm {
   std::int64_t list_size() const { return p_.members + (p_.sender_is_member ? 1 : 0); }
 
   // One copy of the head post to the next recipient, then the next drip after 1/rate.
+  // Fast mode carries on in the same event with the next copies while no other event is due
+  // before them (Engine::advance_within_handler): the world is then exactly as a chain of drip
+  // events would leave it.
   void on_list_drip() {
+    for (;;) {
+      if (!send_next_copy()) {
+        dripping_ = false;
+        return;
+      }
+      const Time next = engine_.now() + sim::seconds_f(1.0 / p_.list.outbound_per_s);
+      if (!fast_ || !engine_.advance_within_handler(next, kDripPriority)) {
+        engine_.schedule(next, Event{EventType::list_drip, 0, 0}, kDripPriority);
+        return;
+      }
+    }
+  }
+
+  // Sends the next copy of the head post (moving to the next post when one is done). False
+  // when nothing is left to send.
+  bool send_next_copy() {
     while (!outbound_.empty()) {
       auto& [post, next] = outbound_.front();
       const auto total = static_cast<std::uint32_t>(list_size());
       while (next < total) {
         const std::uint32_t k = next++;
-        ActorId to;
-        if (k < p_.members) {
-          if (!bounces_.delivery_enabled(k)) continue;
-          to = actor_of(k);
-        } else {
-          to = kSender;
-        }
+        if (k < p_.members && !bounces_.delivery_enabled(k)) continue;
+        const ActorId to = k < p_.members ? actor_of(k) : kSender;
         const Message& m = messages_[post];
         const ActorId env_sender =
             p_.list.envelope_sender == EnvelopeSenderPolicy::poster ? m.via_list_poster : kListOwner;
         send(post, to, env_sender, kListHost);
-        engine_.schedule_after(sim::seconds_f(1.0 / p_.list.outbound_per_s), Event{EventType::list_drip, 0, 0});
-        return;
+        return true;
       }
       outbound_.pop_front();
     }
-    dripping_ = false;
+    return false;
   }
 
   void owner_bounce(std::uint32_t member) {
@@ -817,6 +873,7 @@ class Storm {
         Host& h = hosts_[kSenderHost];
         h.up = false;
         h.down_since = now;
+        sender_up_changes_.emplace_back(now, false);
         out_.sender_host_down_at = now;
         engine_.schedule_after(p_.restore_after, Event{EventType::host_restore, 0, 0});
       }
@@ -832,6 +889,8 @@ class Storm {
     h.up = true;
     h.down_s += (engine_.now() - h.down_since).seconds();
     h.down_since = Time::never();
+    sender_up_changes_.emplace_back(engine_.now(), true);
+    unpark_all(kSenderHost);
     serve_waiting(kSenderHost);  // what was queued before the shutdown
   }
 
@@ -865,6 +924,7 @@ class Storm {
       // headers and all, from this member's host.
       send(mid, kListAddress, to, who.host);
     }
+    if (fast_ && !reading_matters(v, mid)) return;  // reading it changes nothing
     if (r.bernoulli(p_.behaviour.never_read)) return;
     const double active_h = reading_.sample_hours(r);
     const ActivityProfile& profile = who.home_reader ? home_profile_ : office_profile_;
@@ -914,7 +974,11 @@ class Storm {
     return 1.0;
   }
 
-  void on_read(std::uint32_t v, MessageId mid) {
+  // What reading message mid at time `at` does to reader v's state whatever they do next: a
+  // clarification read, suspicion from a bounce of their own reply, one more storm mail read,
+  // the explanation on the web board seen, suspicion when the sender cannot be reached. Returns
+  // true when the read may also draw reactions (storm content).
+  bool absorb(std::uint32_t v, MessageId mid, Time at) {
     Person& who = people_[v];
     const ActorId me = actor_of(v);
     const Message& m = messages_[mid];
@@ -923,38 +987,52 @@ class Storm {
     if (m.kind == MessageKind::clarification) {
       if (!who.clarified) ++out_.clarifications_read;
       who.clarified = true;
-      return;
+      return false;
     }
     if (m.kind == MessageKind::bounce) {
       // My own reply came back: the sender does not exist?
       if (m.parent != kNoMessage && messages_[m.parent].author == me &&
           messages_[m.parent].kind == MessageKind::private_reply)
         who.suspicious = true;
-      return;
+      return false;
     }
-    if (!storm_content(m.kind)) return;
-    if (m.kind == MessageKind::auto_reply && m.via_list_poster == kNoActor) return;
+    if (!storm_content(m.kind)) return false;
+    if (m.kind == MessageKind::auto_reply && m.via_list_poster == kNoActor) return false;
     if (who.storm_received < UINT16_MAX) ++who.storm_received;
-    const Time now = engine_.now();
     if (!who.clarified && (p_.explanation == Explanation::web_board || p_.explanation == Explanation::both) &&
-        now >= explanation_at_ &&
-        r.bernoulli(1.0 - std::exp(-p_.explanation_reach_per_hour * (now - explanation_at_).hours()))) {
+        at >= explanation_at_ &&
+        r.bernoulli(1.0 - std::exp(-p_.explanation_reach_per_hour * (at - explanation_at_).hours()))) {
       who.clarified = true;
       ++out_.clarifications_read;
     }
     const bool original = m.kind == MessageKind::first_mail || m.kind == MessageKind::chain_forward;
-    if (original && !who.suspicious && !sender_reachable() && r.bernoulli(b.suspicion_when_unreachable))
+    if (original && !who.suspicious && !sender_reachable_at(at) && r.bernoulli(b.suspicion_when_unreachable))
       who.suspicious = true;
+    return true;
+  }
+
+  // Reader v reads message mid now. The four reactions a reading can draw (the concerned
+  // reaction to an original, and the follow-up reply-all, "remove me" and "stop replying") are
+  // decided by uniforms: fresh ones in reference mode, or, for a reading fast mode kept by
+  // thinning, `thinned` (drawn conditional on at least one being below its bound).
+  void on_read(std::uint32_t v, MessageId mid, const std::array<double, 4>* thinned = nullptr) {
+    flush_pending(v, engine_.now());
+    if (!absorb(v, mid, engine_.now())) return;
+    Person& who = people_[v];
+    const ActorId me = actor_of(v);
+    const Message& m = messages_[mid];
+    sim::RandomStream& r = rngs_[v];
+    const BehaviourParams& b = p_.behaviour;
+    const Time now = engine_.now();
+    const bool original = m.kind == MessageKind::first_mail || m.kind == MessageKind::chain_forward;
+    auto draw = [&](std::size_t i) { return thinned ? (*thinned)[i] : r.uniform01(); };
     double mult = class_multiplier(who);
     if (who.clarified) mult *= b.clarification_damping;
     if (who.reacted) mult *= b.repeat_factor;
 
     bool forward_now = false;
     if (original) {
-      double concern = b.concern_harmless + (b.concern_alarming - b.concern_harmless) * m.alarm;
-      if (m.names_addressee || (m.kind == MessageKind::chain_forward && root_names_addressee(mid)))
-        concern *= b.addressee_named_factor;
-      if (r.bernoulli(std::min(1.0, concern * mult))) {
+      if (draw(0) < std::min(1.0, concern_of(mid) * mult)) {
         who.reacted = true;
         const bool via_list = m.via_list_poster != kNoActor;
         // Reply: to all (author and list) or to the author; a plain reply on a munged list
@@ -989,21 +1067,32 @@ class Storm {
       const double annoy = 1.0 + b.annoyance_growth *
                                      static_cast<double>(std::min<std::int64_t>(who.storm_received, b.annoyance_cap));
       const double f = annoy * mult;
-      if (r.bernoulli(std::min(1.0, b.followup_reply_all * f))) {
+      if (draw(1) < std::min(1.0, b.followup_reply_all * f)) {
         who.reacted = true;
         reply_all(me, mid);
       }
-      if (r.bernoulli(std::min(1.0, b.remove_me * f))) {
+      if (draw(2) < std::min(1.0, b.remove_me * f)) {
         who.reacted = true;
         post_to_list(me, MessageKind::remove_me, mid);
       }
-      if (r.bernoulli(std::min(1.0, b.stop_replying * f))) {
+      if (draw(3) < std::min(1.0, b.stop_replying * f)) {
         who.reacted = true;
         post_to_list(me, MessageKind::stop_replying, mid);
       }
     }
     // Last: forwarding may create outsiders, which moves people_ and rngs_ (who, r).
     if (forward_now) forward(v, mid);
+  }
+
+  // How likely an original (the first mail, a chain forward) is to draw a concerned reaction,
+  // before the reader's class and state.
+  double concern_of(MessageId mid) const {
+    const Message& m = messages_[mid];
+    const BehaviourParams& b = p_.behaviour;
+    double concern = b.concern_harmless + (b.concern_alarming - b.concern_harmless) * m.alarm;
+    if (m.names_addressee || (m.kind == MessageKind::chain_forward && root_names_addressee(mid)))
+      concern *= b.addressee_named_factor;
+    return concern;
   }
 
   bool root_names_addressee(MessageId mid) const {
@@ -1082,6 +1171,302 @@ class Storm {
     }
   }
 
+
+  // ------------------------------------------------------------- fast mode (MODEL.md 6) ----
+  // Fast mode changes how the world is computed, never what happens in distribution:
+  //  * A list copy to an ordinary member (valid address, no auto-responder, no forwarding loop)
+  //    that its domain host can take straight into a free session is served without events of
+  //    its own: its service time is drawn as in reference mode and its departure kept in the
+  //    host's virtual_departures, which count as busy sessions for every other envelope (a
+  //    wake-up event starts waiting mail when such a session frees). The drip sends such copies
+  //    in one event up to the next pending event. Any other copy takes the reference path.
+  //  * Reading is thinned (Lewis-Shedler): a reading draws a reaction only if one of four
+  //    uniforms falls below its probability, and each probability is bounded by its value at
+  //    the reader's worst state (thinning()). Only readings with some uniform below its bound
+  //    (probability q) get an event, and there the uniforms are drawn conditional on that;
+  //    the reaction is then decided against the reader's actual state, exactly. The other
+  //    readings still change the reader's state (one more storm mail read, the web board seen,
+  //    suspicion): they are kept per reader and applied, in reading-time order, before anything
+  //    else the reader does and at the horizon (flush_pending).
+  //  * An envelope refused because its destination is down is parked instead of being retried
+  //    on every step of the Postfix schedule: those retries are certain refusals. Their counts
+  //    are replayed when the host comes back, when the queue lifetime expires (an event), or at
+  //    the horizon. Not when a delay warning is still due (that is a message of its own).
+
+  // A person (member or outsider) whose mail has no effect on delivery but their own reading.
+  bool ordinary(std::uint32_t k) const {
+    const Person& p = people_[k];
+    return p.address == Address::valid && p.responder == AutoresponderKind::none && !p.forwards_to_list;
+  }
+
+  // Copies served without events: those finished by t leave; how many are still in service.
+  static std::int64_t settle_virtual(const Host& h, Time t) {
+    auto& d = h.virtual_departures;
+    while (!d.empty() && d.top() <= t.us) d.pop();
+    return static_cast<std::int64_t>(d.size());
+  }
+
+  void arrange_wake(std::uint32_t host) {
+    Host& h = hosts_[host];
+    if (h.wake_pending || h.waiting.empty() || h.virtual_departures.empty()) return;
+    h.wake_pending = true;
+    engine_.schedule(Time{h.virtual_departures.top()}, Event{EventType::host_wake, host, 0});
+  }
+
+  void on_host_wake(std::uint32_t host) {
+    hosts_[host].wake_pending = false;
+    serve_waiting(host);
+    arrange_wake(host);
+  }
+
+  // Message `post` sent now from `from_host` to ordinary person k, if k's host takes it into a
+  // free session (otherwise false, and nothing has changed but the host's rate-limit refill).
+  bool virtual_copy(MessageId post, std::uint32_t k, std::uint32_t from_host = kListHost) {
+    const Time t = engine_.now();
+    const std::uint32_t dest = people_[k].host;
+    Host& h = hosts_[dest];
+    const std::int64_t in_virtual = settle_virtual(h, t);
+    if (!h.up || !h.waiting.empty() || h.busy + in_virtual >= h.concurrency ||
+        h.busy + in_virtual >= h.spool_limit || !rate_allows(h, t))
+      return false;
+    const Message& m = messages_[post];
+    ++ledger_.created;
+    ++out_.messages_total;
+    ++out_.messages_by_kind[static_cast<std::size_t>(m.kind)];
+    out_.bytes_total += m.size_bytes;
+    series_at(t, static_cast<std::size_t>(m.kind));
+    ++h.figures.accepted;
+    bump(h.accepted_per_hour, hour_index(t));
+    const Time done = t + sim::seconds_f(host_rngs_[dest].exponential(h.per_server_rate));
+    h.virtual_departures.push(done.us);
+    if (dest >= kFirstDomainHost) domain_virtual_departures_.push(done.us);
+    h.figures.peak_queue = std::max<std::uint64_t>(h.figures.peak_queue,
+                                                   static_cast<std::uint64_t>(h.busy) + h.virtual_departures.size());
+    h.virtual_sojourn_s += (std::min(done, horizon_) - t).seconds();
+    if (done >= horizon_) {
+      ++h.virtual_queued;  // still in service at the horizon
+      return true;
+    }
+    ++ledger_.delivered;
+    series_at(done, col_delivered);
+    if (from_host == kListHost && m.via_list_poster != kNoActor) ++list_copies_delivered_;
+    if (done < messages_[post].first_delivered) messages_[post].first_delivered = done;
+    virtual_receive(k, post, done);
+    return true;
+  }
+
+  // Bounds of the four reaction probabilities of a reading of mid by `who` over every state
+  // the reader can be in (see on_read), and q, the probability that one of four uniforms falls
+  // below its bound.
+  struct Thinning {
+    std::array<double, 4> bound{};
+    double q = 0;
+  };
+  // The bounds depend on the message, the reader's class and whether the reader wrote it; the
+  // copies of a post go out one after the other, so the last post's bounds are kept per class.
+  Thinning thinning(const Person& who, ActorId me, MessageId mid) {
+    // (A message's bounds change when the list accepts it: via_list is part of the key. Only
+    // members' copies are cached.)
+    const auto cls = static_cast<std::size_t>(who.cls);
+    const bool via_list = messages_[mid].via_list_poster != kNoActor;
+    const bool cacheable = messages_[mid].author != me && vertex_of(me) < p_.members;
+    const bool hit = thinning_cache_post_ == mid && thinning_cache_via_list_ == via_list;
+    if (cacheable && hit && thinning_cache_valid_[cls]) return thinning_cache_[cls];
+    const Thinning th = thinning_uncached(who, me, mid);
+    if (cacheable) {
+      if (!hit) {
+        thinning_cache_post_ = mid;
+        thinning_cache_via_list_ = via_list;
+        thinning_cache_valid_ = {};
+      }
+      if (!thinning_cache_valid_[cls]) {
+        thinning_cache_[cls] = th;
+        thinning_cache_valid_[cls] = true;
+      }
+    }
+    return th;
+  }
+  Thinning thinning_uncached(const Person& who, ActorId me, MessageId mid) const {
+    Thinning th;
+    const Message& m = messages_[mid];
+    if (!storm_content(m.kind) || (m.kind == MessageKind::auto_reply && m.via_list_poster == kNoActor)) return th;
+    const BehaviourParams& b = p_.behaviour;
+    const double mult =
+        class_multiplier(who) * std::max(1.0, b.clarification_damping) * std::max(1.0, b.repeat_factor);
+    if (m.kind == MessageKind::first_mail || m.kind == MessageKind::chain_forward)
+      th.bound[0] = std::min(1.0, std::max(0.0, concern_of(mid)) * mult);
+    if (m.via_list_poster != kNoActor && vertex_of(me) < p_.members && m.author != me) {
+      const double most_read = static_cast<double>(std::min<std::int64_t>(UINT16_MAX, std::max<std::int64_t>(0, b.annoyance_cap)));
+      const double f = std::max(1.0, 1.0 + b.annoyance_growth * most_read) * mult;
+      th.bound[1] = std::min(1.0, b.followup_reply_all * f);
+      th.bound[2] = std::min(1.0, b.remove_me * f);
+      th.bound[3] = std::min(1.0, b.stop_replying * f);
+    }
+    double none = 1.0;
+    for (double u : th.bound) none *= 1.0 - u;
+    th.q = 1.0 - none;
+    return th;
+  }
+
+  // Four independent uniforms conditional on at least one falling below its bound: the first
+  // below-bound index is chosen with its conditional probability, the ones before it are drawn
+  // above their bounds, the ones after it freely.
+  static std::array<double, 4> conditional_uniforms(const Thinning& th, sim::RandomStream& r) {
+    std::array<double, 4> suffix_none{};  // P(no uniform from i on is below its bound)
+    double none = 1.0;
+    for (std::size_t i = 4; i-- > 0;) {
+      none *= 1.0 - th.bound[i];
+      suffix_none[i] = none;
+    }
+    std::array<double, 4> u{};
+    bool found = false;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const double p = th.bound[i];
+      if (found) {
+        u[i] = r.uniform01();
+      } else if (p > 0 && r.uniform01() * (1.0 - suffix_none[i]) < p) {
+        u[i] = r.uniform01() * p;
+        found = true;
+      } else {
+        u[i] = p + (1.0 - p) * r.uniform01();
+      }
+    }
+    return u;
+  }
+
+  Time read_time(const Person& who, sim::RandomStream& r, Time from) const {
+    const double active_h = reading_.sample_hours(r);
+    const ActivityProfile& profile = who.home_reader ? home_profile_ : office_profile_;
+    return profile.advance(p_.calendar, from, active_h);
+  }
+
+  // A list copy served without events reaches ordinary member v at time `at`.
+  void virtual_receive(std::uint32_t v, MessageId post, Time at) {
+    const Message& m = messages_[post];
+    if (!reading_matters(v, post)) return;
+    const Person& who = people_[v];
+    sim::RandomStream& r = rngs_[v];
+    if (m.kind == MessageKind::bounce) {  // one's own reply bounced: read as in reference mode
+      if (r.bernoulli(p_.behaviour.never_read)) return;
+      const Time when = read_time(who, r, at);
+      if (when < horizon_) engine_.schedule(when, Event{EventType::read, v, post});
+      return;
+    }
+    const Thinning th = thinning(who, actor_of(v), post);
+    const double read = 1.0 - p_.behaviour.never_read;
+    const double candidate = read * th.q;  // read, and some uniform below its bound
+    if (candidate > 0 && r.bernoulli(candidate)) {
+      const Time when = read_time(who, r, at);
+      if (when < horizon_) engine_.schedule(when, Event{EventType::read_candidate, v, post});
+      return;
+    }
+    // Not a candidate: kept with its delivery time; whether and when it is read is drawn when
+    // the reader's state is next needed (flush_pending), with the probability of being read
+    // given that it is not a candidate.
+    if (pending_.size() <= v) pending_.resize(v + 1);
+    auto& list = pending_[v];
+    list.push_back(PendingRead{at, post, false});
+    if (list.size() >= 64) flush_pending(v, engine_.now());  // keeps lists short: readings now past are applied
+  }
+
+  // Whether reading message mid can change anything for reader v (see absorb and on_read): a
+  // clarification, a bounce of v's own private reply, or storm content (an auto-reply only when
+  // it came through the list).
+  bool reading_matters(std::uint32_t v, MessageId mid) const {
+    const Message& m = messages_[mid];
+    if (m.kind == MessageKind::clarification) return true;
+    if (m.kind == MessageKind::bounce)
+      return m.parent != kNoMessage && messages_[m.parent].author == actor_of(v) &&
+             messages_[m.parent].kind == MessageKind::private_reply;
+    if (m.kind == MessageKind::auto_reply) return m.via_list_poster != kNoActor;
+    return storm_content(m.kind);
+  }
+
+  void on_read_candidate(std::uint32_t v, MessageId post) {
+    flush_pending(v, engine_.now());
+    const Thinning th = thinning(people_[v], actor_of(v), post);
+    const std::array<double, 4> u = conditional_uniforms(th, rngs_[v]);
+    on_read(v, post, &u);
+  }
+
+  // Applies v's kept readings before `now`, in reading-time order.
+  void flush_pending(std::uint32_t v, Time now) {
+    if (!fast_ || v >= pending_.size() || pending_[v].empty()) return;
+    auto& list = pending_[v];
+    sim::RandomStream& r = rngs_[v];
+    const double read = 1.0 - p_.behaviour.never_read;
+    std::size_t kept = 0;
+    for (PendingRead& p : list) {
+      if (!p.read_time_drawn) {  // p.at is the delivery time
+        const double q = thinning(people_[v], actor_of(v), p.post).q;
+        if (!r.bernoulli(read * (1.0 - q) / (1.0 - read * q))) continue;  // never read
+        p.at = read_time(people_[v], r, p.at);
+        p.read_time_drawn = true;
+        if (p.at >= horizon_) continue;
+      }
+      list[kept++] = p;
+    }
+    list.resize(kept);
+    std::sort(list.begin(), list.end(), [](const PendingRead& a, const PendingRead& b) { return a.at < b.at; });
+    std::size_t n = 0;
+    for (; n < list.size() && list[n].at < now; ++n) absorb(v, list[n].post, list[n].at);
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+
+  bool sender_reachable_at(Time t) const {
+    bool up = true;
+    for (const auto& [when, state] : sender_up_changes_)
+      if (when <= t) up = state;
+    return up;
+  }
+
+  bool can_park(const Envelope& env) const {
+    const bool warning_due = p_.retry.delay_warning_after.us > 0 && !env.warned && env.env_sender != kNoActor;
+    return !warning_due && !hosts_[host_of(env.to)].up;
+  }
+
+  void park(std::uint32_t e) {
+    Envelope& env = envelopes_[e];
+    env.park_ticket = ++park_tickets_;
+    env.parked_at = engine_.now();
+    hosts_[host_of(env.to)].parked.emplace_back(e, env.park_ticket);
+    engine_.schedule(env.first_attempt + p_.retry.queue_lifetime, Event{EventType::park_expiry, e, env.park_ticket});
+  }
+
+  // Counts the retries a parked envelope makes from `from` until `until` (each refused: its
+  // destination is down) as reference mode counts them; returns the first retry at or after
+  // `until`.
+  Time replay_refused_retries(const Envelope& env, Time from, Time until) {
+    Time t = from;
+    for (;;) {
+      const Time next = next_retry(env, t);
+      if (next >= until) return next;
+      ++hosts_[env.from_host].figures.retries;
+      ++hosts_[host_of(env.to)].figures.refused;
+      ++hosts_[env.from_host].figures.deferred;
+      t = next;
+    }
+  }
+
+  void on_park_expiry(std::uint32_t e, std::uint32_t ticket) {
+    Envelope& env = envelopes_[e];
+    if (!env.live || env.park_ticket != ticket) return;  // brought back before it expired
+    env.park_ticket = 0;
+    replay_refused_retries(env, env.parked_at, engine_.now());
+    on_retry(e);  // the last retry, at the end of the queue lifetime: it fails
+  }
+
+  void unpark_all(std::uint32_t host) {
+    const Time now = engine_.now();
+    for (const auto& [e, ticket] : hosts_[host].parked) {
+      Envelope& env = envelopes_[e];
+      if (!env.live || env.park_ticket != ticket) continue;
+      env.park_ticket = 0;
+      engine_.schedule(replay_refused_retries(env, env.parked_at, now), Event{EventType::retry, e, 0});
+    }
+    hosts_[host].parked.clear();
+  }
+
   // ------------------------------------------------------------------------ dispatch -------
   void handle(const Event& e) {
     switch (e.type) {
@@ -1089,28 +1474,37 @@ class Storm {
       case EventType::service_done: on_service_done(e.a, e.b); break;
       case EventType::retry: on_retry(e.a); break;
       case EventType::list_drip: on_list_drip(); break;
-      case EventType::read: on_read(e.a, e.b); break;
+      case EventType::read: on_read(e.a, e.b); break;  // flushes kept readings first (fast mode)
       case EventType::host_restore: on_host_restore(); break;
       case EventType::explanation: on_explanation(); break;
       case EventType::operator_acts: on_operator_acts(); break;
       case EventType::sender_answer: on_sender_answer(e.b); break;
       case EventType::bounce_warning: on_bounce_warning(e.a); break;
       case EventType::bin_tick: on_bin_tick(); break;
+      case EventType::read_candidate: on_read_candidate(e.a, e.b); break;
+      case EventType::host_wake: on_host_wake(e.a); break;
+      case EventType::park_expiry: on_park_expiry(e.a, e.b); break;
     }
   }
 
   double level_of(std::uint32_t h) const {
-    return static_cast<double>(hosts_[h].busy) + static_cast<double>(hosts_[h].waiting.size());
+    return static_cast<double>(hosts_[h].busy) + static_cast<double>(hosts_[h].waiting.size()) +
+           static_cast<double>(settle_virtual(hosts_[h], engine_.now()));
   }
   double outbound_pending() const {
     double outbound = 0;
     for (const auto& [post, next] : outbound_) outbound += static_cast<double>(list_size() - next);
     return outbound;
   }
+  // All domain hosts together (kept as a running sum: a loop over hundreds of hosts every bin
+  // was a fifth of a run).
   double domains_level() const {
-    double domains = 0;
-    for (std::size_t h = kFirstDomainHost; h < hosts_.size(); ++h) domains += level_of(static_cast<std::uint32_t>(h));
-    return domains;
+    return static_cast<double>(domains_level_) + static_cast<double>(settle_virtual_all(engine_.now()));
+  }
+  std::int64_t settle_virtual_all(Time t) const {
+    auto& d = domain_virtual_departures_;
+    while (!d.empty() && d.top() <= t.us) d.pop();
+    return static_cast<std::int64_t>(d.size());
   }
   static std::vector<std::string> series_columns() {
     std::vector<std::string> columns;
@@ -1140,6 +1534,17 @@ class Storm {
   // ------------------------------------------------------------------------ the books ------
   void finish() {
     const Time end = horizon_;
+    if (fast_) {
+      // Kept readings change an outcome at the end only through clarifications read.
+      const bool clarifications_possible =
+          p_.explanation != Explanation::none || p_.operator_apology || p_.sender_answers_share > 0;
+      if (clarifications_possible)
+        for (std::uint32_t v = 0; v < pending_.size(); ++v) flush_pending(v, end);
+      for (Host& h : hosts_)
+        for (const auto& [e, ticket] : h.parked)
+          if (envelopes_[e].live && envelopes_[e].park_ticket == ticket)
+            replay_refused_retries(envelopes_[e], envelopes_[e].parked_at, end);
+    }
     // Conservation: count every live envelope where it sits.
     std::uint64_t queued = 0;
     for (const Envelope& env : envelopes_) {
@@ -1147,9 +1552,18 @@ class Storm {
       ++queued;
       ++ledger_.queued_by_host[hosts_[env.at_host].name];
     }
-    ledger_.queued = queued;
+    std::int64_t domains = 0;
+    for (std::size_t h = kFirstDomainHost; h < hosts_.size(); ++h)
+      domains += hosts_[h].busy + static_cast<std::int64_t>(hosts_[h].waiting.size());
+    if (domains != domains_level_)
+      throw std::logic_error("storm: the running sum of domain queue levels drifted (a bug)");
     std::uint64_t custody = 0;
-    for (const Host& h : hosts_) custody += h.in_custody;
+    for (const Host& h : hosts_) {
+      custody += h.in_custody + h.virtual_queued;
+      queued += h.virtual_queued;
+      if (h.virtual_queued > 0) ledger_.queued_by_host[h.name] += h.virtual_queued;
+    }
+    ledger_.queued = queued;
     if (!ledger_.balanced() || custody != queued)
       throw ConservationError("the books do not balance: " + ledger_.describe() +
                               " (envelopes in hosts' custody: " + std::to_string(custody) + ")");
@@ -1181,7 +1595,7 @@ class Storm {
     for (Host& h : hosts_) {
       HostFigures f = h.figures;
       f.name = h.name;
-      f.mean_queue = h.level.mean(end);
+      f.mean_queue = h.level.mean(end) + (end.us > 0 ? h.virtual_sojourn_s / end.seconds() : 0.0);
       for (std::uint32_t n : h.accepted_per_hour) f.peak_inbound_per_hour = std::max<double>(f.peak_inbound_per_hour, n);
       f.down_hours = (h.down_s + (h.down_since != Time::never() ? (end - h.down_since).seconds() : 0.0)) / 3600.0;
       // Keep the named hosts and the busiest domains; 400 domain rows would drown the summary.
@@ -1258,6 +1672,24 @@ class Storm {
   bool shut_down_once_ = false;
   Time explanation_at_ = Time::never();
   MessageId first_mail_ = kNoMessage;
+
+  // Fast mode.
+  bool fast_ = false;
+  struct PendingRead {
+    Time at;  // delivery time until the reading time is drawn, then the reading time
+    MessageId post;
+    bool read_time_drawn;
+  };
+  std::vector<std::vector<PendingRead>> pending_;  // per member: readings kept by thinning
+  std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
+  std::uint32_t park_tickets_ = 0;
+  MessageId thinning_cache_post_ = kNoMessage;
+  bool thinning_cache_via_list_ = false;
+  std::array<Thinning, 3> thinning_cache_{};
+  std::array<bool, 3> thinning_cache_valid_{};
+
+  std::int64_t domains_level_ = 0;  // sum of the domain hosts' level_recorded
+  mutable std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> domain_virtual_departures_;
 
   Time horizon_{};
   std::int64_t hour_offset_s_ = 0;

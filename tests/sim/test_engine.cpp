@@ -312,3 +312,32 @@ TEST_CASE("engine: queue kind names round-trip", "[engine]") {
   for (QueueKind k : kAllQueueKinds) CHECK(parse_queue_kind(to_string(k)) == k);
   CHECK_FALSE(parse_queue_kind("no_such_queue").has_value());
 }
+
+TEST_CASE("engine: advance_within_handler moves the clock only when nothing is skipped", "[engine]") {
+  const QueueKind kind = kind_under_test();
+  Engine<Tag> engine(kind);
+  engine.schedule(Time{100}, Tag{1});
+  engine.schedule(Time{500}, Tag{2});
+  std::vector<std::int64_t> steps;
+  engine.run(Time{1000}, [&](const Tag& t) {
+    if (t.id != 1) {
+      steps.push_back(-engine.now().us);
+      return;
+    }
+    // A chain of steps 100 -> 200 -> 300 -> 400 inside the first handler; 500 is pending, so the
+    // chain stops before it (and also refuses to jump past it).
+    CHECK_FALSE(engine.advance_within_handler(Time{600}, 128));
+    CHECK_FALSE(engine.advance_within_handler(Time{500}, 128));  // a tie with a pending event
+    CHECK_FALSE(engine.advance_within_handler(Time{50}, 128));   // the past
+    for (std::int64_t t = 200; engine.advance_within_handler(Time{t}, 128); t += 100) steps.push_back(engine.now().us);
+    engine.schedule(engine.now(), Tag{3});  // at the new instant, not pre-empting: allowed
+  });
+  CHECK(steps == std::vector<std::int64_t>{200, 300, 400, -400, -500});
+  // Never past the limit of the run in progress.
+  Engine<Tag> limited(kind);
+  limited.schedule(Time{10}, Tag{1});
+  bool advanced = true;
+  limited.run(Time{20}, [&](const Tag&) { advanced = limited.advance_within_handler(Time{20}, 128); });
+  CHECK_FALSE(advanced);
+  CHECK(limited.now() == Time{20});
+}

@@ -1,0 +1,79 @@
+// Fast mode (MODEL.md section 6): the same books, the same determinism, far fewer events, and the
+// same outcome distributions as reference mode, under every mechanism fast mode aggregates
+// around (a down host's parked retries, busy domain hosts, rate limits, thinning with state:
+// annoyance, explanations, suspicion).
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include "fast_mode_variants.hpp"
+#include "models/output/results_writer.hpp"
+#include "storm_test_support.hpp"
+
+using namespace mailstorm;
+using test::load;
+
+namespace {
+
+std::string comparable_summary(const models::scenario::Scenario& s, const models::RunOptions& o,
+                               const models::RunResult& r) {
+  std::istringstream in(models::summary_json(s, o, r));
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.find("\"wall_s\"") == std::string::npos && line.find("\"queue\"") == std::string::npos)
+      out += line + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("fast mode balances its books under every mechanism it aggregates around", "[fast]") {
+  for (const test::Variant& v : test::fast_mode_variants()) {
+    INFO(v.name);
+    const auto s = load(test::kSmallStorm, v.sets);
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      models::RunOptions o;
+      o.seed = seed;
+      o.mode = models::Mode::fast;
+      const auto r = models::run_storm(s, o);  // throws ConservationError if they do not balance
+      CHECK(r.ledger.balanced());
+      CHECK(r.outcomes.messages_total == r.ledger.created);
+      CHECK(r.outcomes.messages_total > 1000);
+    }
+  }
+}
+
+TEST_CASE("fast mode: same seed, same result, on either queue and when run in steps", "[fast][determinism]") {
+  const auto s = load(test::kSmallStorm, {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=100",
+                                 "sender.restore_after=1d", "sender.explanation=both"});
+  models::RunOptions a;
+  a.seed = 5;
+  a.mode = models::Mode::fast;
+  models::RunOptions b = a;
+  b.queue = sim::QueueKind::dary_heap;
+  const auto r1 = models::run_storm(s, a);
+  const auto r2 = models::run_storm(s, b);
+  CHECK(comparable_summary(s, a, r1) == comparable_summary(s, b, r2));
+  CHECK(models::timeseries_csv(r1) == models::timeseries_csv(r2));
+  models::StormRun stepped(s, a);
+  for (sim::Time t{0}; stepped.advance_to(t); t = t + sim::minutes(7)) {
+  }
+  const auto r3 = stepped.finish();
+  CHECK(comparable_summary(s, a, r1) == comparable_summary(s, a, r3));
+  models::RunOptions c = a;
+  c.seed = 6;
+  CHECK(comparable_summary(s, a, r1) != comparable_summary(s, c, models::run_storm(s, c)));
+}
+
+TEST_CASE("fast mode handles far fewer events than reference mode", "[fast]") {
+  const auto s = load("scenarios/bestboy-2000.toml");
+  models::RunOptions o;
+  o.seed = 1;
+  const auto reference = models::run_storm(s, o);
+  o.mode = models::Mode::fast;
+  const auto fast = models::run_storm(s, o);
+  INFO("reference " << reference.events_handled << " events, fast " << fast.events_handled);
+  CHECK(fast.events_handled * 4 < reference.events_handled);
+  CHECK(fast.outcomes.messages_total > 100000);  // a storm all the same
+}
+
