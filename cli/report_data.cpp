@@ -83,6 +83,7 @@ std::string readable(double x) {
     }
     return (x < 0 ? "-" : "") + out;
   }
+  if (std::fabs(x) >= 1000) return readable(std::round(x));  // 268,500 rather than 2.685e+05
   std::snprintf(buf, sizeof buf, "%.4g", x);
   return buf;
 }
@@ -247,17 +248,14 @@ std::string kind_path_tree_json(const std::vector<models::analysis::CascadeRecor
   for (std::size_t n : order) {
     const Node& node = nodes[n];
     const std::string parent = n == top ? "" : "n" + std::to_string(node.parent);
-    std::string label = node.kind + " " + readable(static_cast<double>(node.messages));
-    if (node.subtree != node.messages)
-      label += " (" + readable(static_cast<double>(node.subtree)) + " below and here)";
     node_json("n" + std::to_string(n), parent, node.kind, node.depth, node.messages,
-              node.subtree, label);
+              node.subtree, node.kind + " " + readable(static_cast<double>(node.messages)));
   }
   for (const auto& [p, h] : hidden)
     node_json("more" + std::to_string(p), "n" + std::to_string(p), "more", nodes[p].depth + 1,
               h.second, h.second,
-              "+" + std::to_string(h.first) + " smaller paths, " +
-                  readable(static_cast<double>(h.second)) + " messages");
+              "+" + std::to_string(h.first) + " more paths, " +
+                  readable(static_cast<double>(h.second)));
   return out + "]";
 }
 
@@ -410,6 +408,17 @@ Page run_page(const fs::path& dir) {
     for (double t = 0; t < span; t += static_cast<double>(coarse)) coarse_t.push_back(t);
   }
 
+  // Storms explode in their first hours: when the horizon is long, the first day again, finer.
+  const double detail_span_s = 86400;
+  const bool detail = ts.bin_start_s.back() + bin_s > 2 * detail_span_s;
+  const std::int64_t detail_coarse =
+      coarse_bin_seconds(static_cast<std::int64_t>(bin_s),
+                         static_cast<std::int64_t>(detail_span_s / bin_s), 400);
+  std::vector<double> detail_t;
+  for (double t = 0; detail && t < detail_span_s; t += static_cast<double>(detail_coarse))
+    detail_t.push_back(t);
+  std::string detail_json;
+
   std::string kinds_json, queues_json;
   std::vector<double> inbox_per_hour;
   std::vector<std::string> inbox_hours;
@@ -419,6 +428,12 @@ Page run_page(const fs::path& dir) {
       c.resize(coarse_t.size(), 0.0);
       if (std::all_of(c.begin(), c.end(), [](double x) { return x == 0; })) continue;
       kinds_json += (kinds_json.empty() ? "" : ",") + str(name.substr(8)) + ":" + numbers(c);
+      if (detail) {
+        std::vector<double> d =
+            coarsen(ts.bin_start_s, values, static_cast<double>(detail_coarse), false);
+        d.resize(detail_t.size(), 0.0);
+        detail_json += (detail_json.empty() ? "" : ",") + str(name.substr(8)) + ":" + numbers(d);
+      }
     } else if (name.rfind("queue_", 0) == 0) {
       std::vector<double> c = coarsen(ts.bin_start_s, values, static_cast<double>(coarse), true);
       c.resize(coarse_t.size(), 0.0);
@@ -469,7 +484,11 @@ Page run_page(const fs::path& dir) {
                      ",\"start_local\":" + str(start_local) + ",\"utc_offset\":" +
                      str(utc_offset) + ",\"bin_s\":" + num(bin_s) + ",\"coarse_bin_s\":" +
                      std::to_string(coarse) + ",\"coarse_label\":" + str(per) + ",\"t\":" +
-                     numbers(coarse_t) + ",\"created\":{" + kinds_json + "},\"queues\":{" +
+                     numbers(coarse_t) + ",\"created\":{" + kinds_json + "},\"detail\":" +
+                     (detail ? "{\"label\":" + str(duration_text(static_cast<double>(detail_coarse))) +
+                                   ",\"t\":" + numbers(detail_t) + ",\"created\":{" + detail_json + "}}"
+                             : std::string("null")) +
+                     ",\"queues\":{" +
                      queues_json + "},\"inbox\":{\"hour\":" + strings(inbox_hours) +
                      ",\"messages\":" + numbers(inbox_per_hour) + "},\"events\":" + events;
 
@@ -479,6 +498,12 @@ Page run_page(const fs::path& dir) {
                         "are left out. Vertical rules: when the sender's host went down and "
                         "when the list operator acted.";
   if (!kinds_json.empty()) timeline.charts.push_back("timeline");
+  if (!kinds_json.empty() && detail) {
+    timeline.intro_html += " Below, the first day again, per " +
+                           html_escape(duration_text(static_cast<double>(detail_coarse))) + ".";
+    timeline.charts.push_back("timeline_first_day");
+  }
+  timeline.intro_html += " Drag to pan, scroll to zoom, double-click to reset.";
   page.sections.push_back(timeline);
 
   Section inbox{"inbox", "The sender's inbox per hour", "", {}, ""};
@@ -535,7 +560,8 @@ Page run_page(const fs::path& dir) {
         "aggregated by kind path: each node stands for every message reached through the same "
         "chain of kinds from the first mail, sized by how many there are; " +
         std::to_string(nodes_shown) + " of " + std::to_string(nodes_total) +
-        " paths drawn (the largest), the others summed into \"more\" nodes.";
+        " paths drawn (the largest), the others summed into \"more\" nodes. A node's label gives "
+        "its own messages; its size and tooltip count them with everything below it.";
     cascade.charts = {"generations", "tree"};
   } else {
     cascade.intro_html =

@@ -46,54 +46,69 @@ constexpr const char* kScript = R"js(
   function presentKinds(series) {
     return (D.all_kinds || []).filter(function (k) { return series.hasOwnProperty(k); });
   }
-  var builders = {
-    timeline: function () {
-      var rows = [];
-      Object.keys(D.created).forEach(function (kind) {
-        D.created[kind].forEach(function (v, i) {
-          rows.push({t: startMs + D.t[i] * 1000, kind: kind, messages: v});
-        });
+  // Envelopes created per bin, stacked by kind, with the sender's host going down and the
+  // operator acting as rules (those before `until`).
+  function timeline(t, created, binLabel, until) {
+    var rows = [];
+    Object.keys(created).forEach(function (kind) {
+      created[kind].forEach(function (v, i) {
+        rows.push({t: startMs + t[i] * 1000, kind: kind, messages: v});
       });
-      var events = D.events.map(function (e) { return {t: localMs(e.local), label: e.label}; });
-      var layers = [{
-        data: {values: rows},
-        mark: {type: 'area', interpolate: 'step-after'},
-        encoding: {
-          x: timeX('t'),
-          y: {field: 'messages', type: 'quantitative', stack: 'zero',
-              title: 'envelopes created per ' + D.coarse_label},
-          color: {field: 'kind', type: 'nominal', scale: kindScale,
-                  legend: {title: 'kind', values: presentKinds(D.created)}},
-          tooltip: [{field: 't', type: 'temporal', scale: {type: 'utc'}, format: '%a %d %H:%M', title: 'from'},
-                    {field: 'kind'}, {field: 'messages', type: 'quantitative', format: ','}]
-        }
-      }];
-      if (events.length) {
-        layers.push({data: {values: events}, mark: {type: 'rule', strokeDash: [4, 3], color: '#333'},
-                     encoding: {x: {field: 't', type: 'temporal'}, tooltip: [{field: 'label'}]}});
-        layers.push({data: {values: events},
-                     mark: {type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, color: '#333'},
-                     encoding: {x: {field: 't', type: 'temporal'}, text: {field: 'label'}}});
+    });
+    var events = D.events.map(function (e, i) {
+      return {t: localMs(e.local), label: e.label, y: 4 + 14 * i};
+    }).filter(function (e) { return e.t < until; });
+    var layers = [{
+      data: {values: rows},
+      params: [{name: 'zoom', select: {type: 'interval', encodings: ['x']}, bind: 'scales'}],
+      mark: {type: 'area', interpolate: 'step-after'},
+      encoding: {
+        x: timeX('t'),
+        y: {field: 'messages', type: 'quantitative', stack: 'zero',
+            title: 'envelopes created per ' + binLabel},
+        color: {field: 'kind', type: 'nominal', scale: kindScale,
+                legend: {title: 'kind', values: presentKinds(created)}},
+        tooltip: [{field: 't', type: 'temporal', scale: {type: 'utc'}, format: '%a %d %H:%M', title: 'from'},
+                  {field: 'kind'}, {field: 'messages', type: 'quantitative', format: ','}]
       }
-      return {mode: 'vega-lite', spec: {width: 820, height: 280, layer: layers}};
+    }];
+    if (events.length) {
+      layers.push({data: {values: events}, mark: {type: 'rule', strokeDash: [4, 3], color: '#333'},
+                   encoding: {x: {field: 't', type: 'temporal'}, tooltip: [{field: 'label'}]}});
+      layers.push({data: {values: events},
+                   mark: {type: 'text', align: 'left', baseline: 'top', dx: 4, color: '#333'},
+                   encoding: {x: {field: 't', type: 'temporal'}, y: {field: 'y', type: 'quantitative', scale: null},
+                              text: {field: 'label'}}});
+    }
+    return {mode: 'vega-lite', spec: {width: 820, height: 280, layer: layers}};
+  }
+  var builders = {
+    timeline: function () { return timeline(D.t, D.created, D.coarse_label, Infinity); },
+    timeline_first_day: function () {
+      return timeline(D.detail.t, D.detail.created, D.detail.label, startMs + 86400e3);
     },
     inbox: function () {
-      var step = Math.max(3600, D.bin_s) * 1000;
-      var rows = D.inbox.hour.map(function (h, i) {
+      var step = Math.max(3600, D.bin_s) * 1000, rows = [];
+      D.inbox.hour.forEach(function (h, i) {
         var t = localMs(h);
-        return {t: t, t2: t + step, messages: D.inbox.messages[i]};
+        if (D.inbox.messages[i] > 0) rows.push({t: t, t2: t + step, messages: D.inbox.messages[i]});
       });
       return {mode: 'vega-lite', spec: {
         width: 820, height: 220, data: {values: rows},
-        mark: {type: 'bar', color: '#4c78a8'},
+        params: [{name: 'zoom', select: {type: 'interval', encodings: ['x']}, bind: 'scales'}],
+        mark: {type: 'rect', color: '#4c78a8'},
         encoding: {
           x: timeX('t'), x2: {field: 't2'},
           y: {field: 'messages', type: 'quantitative', title: "messages in the sender's inbox per hour"},
+          y2: {datum: 0},
           tooltip: [{field: 't', type: 'temporal', scale: {type: 'utc'}, format: '%a %d %b %H:00', title: 'hour'},
                     {field: 'messages', type: 'quantitative', format: ','}]
         }
       }};
     },
+          color: {field: 'kind', type: 'nominal', scale: kindScale,
+                  legend: {title: 'kind', values: presentKinds(D.created)}},
+
     queues: function () {
       var names = Object.keys(D.queues), rows = [];
       names.forEach(function (q) {
@@ -141,12 +156,12 @@ constexpr const char* kScript = R"js(
       nodes.forEach(function (n) { if (n.parent !== null) parents[n.parent] = true; });
       var leaves = nodes.filter(function (n) { return !parents[n.id]; }).length;
       return {mode: 'vega', spec: {
-        width: 820, height: Math.max(120, leaves * 18), padding: 5,
+        width: 820, height: Math.max(120, leaves * 24), padding: 5,
         data: [
           {name: 'tree', values: nodes, transform: [
             {type: 'stratify', key: 'id', parentKey: 'parent'},
             {type: 'tree', method: 'tidy', separation: true,
-             size: [{signal: 'height'}, {signal: 'width - 300'}], as: ['y', 'x', 'depth', 'children']}]},
+             size: [{signal: 'height'}, {signal: 'width - 160'}], as: ['y', 'x', 'depth', 'children']}]},
           {name: 'links', source: 'tree', transform: [
             {type: 'treelinks'}, {type: 'linkpath', orient: 'horizontal', shape: 'diagonal'}]}
         ],
@@ -159,7 +174,7 @@ constexpr const char* kScript = R"js(
            encode: {update: {path: {field: 'path'}, stroke: {value: '#bbb'}}}},
           {type: 'symbol', from: {data: 'tree'},
            encode: {enter: {size: {scale: 'size', field: 'subtree'}, stroke: {value: '#fff'},
-                            tooltip: {signal: 'datum.label'}},
+                            tooltip: {signal: "datum.label + ' (' + format(datum.subtree, ',') + ' with those below)'"}},
                     update: {x: {field: 'x'}, y: {field: 'y'}, fill: {scale: 'color', field: 'kind'}}}},
           {type: 'text', from: {data: 'tree'},
            encode: {enter: {text: {field: 'label'}, fontSize: {value: 10}, baseline: {value: 'middle'}},
