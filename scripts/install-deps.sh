@@ -16,6 +16,8 @@ required=(
   libbenchmark-dev      # Google Benchmark programs, smoke-run by the tests
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
   python3               # for the test tools and the notebooks (planned)
+  nodejs                # npm ci of the charting libraries `mailstorm report` embeds (below)
+  chromium              # the report tests render the HTML in headless Chromium
 )
 # Optional: only for the peer benchmarks in shared/peers (ns-3 comparison).
 extras=(
@@ -28,6 +30,10 @@ if [[ "${1:-}" == "--extras" ]]; then
 fi
 
 missing=()
+# npm comes with nodejs from NodeSource but is its own package in Debian: ask for it only when absent.
+if ! command -v npm >/dev/null; then
+  packages+=(npm)
+fi
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   if [[ "$status" != "install ok installed" ]]; then
@@ -35,8 +41,28 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# The JavaScript charting libraries (vega, vega-lite, vega-embed) pinned by
+# cli/report_assets/package-lock.json: `npm ci` when node_modules is missing or was installed from
+# another lock file. CMake embeds their build/*.min.js into `mailstorm report`; nothing is
+# downloaded at build time.
+npm_assets() {
+  local dir=cli/report_assets
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/$dir"
+  local stamp="$dir/node_modules/.mailstorm-lock.sha256"
+  local want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "install-deps: $dir/node_modules up to date"
+    return
+  fi
+  echo "install-deps: npm ci in $dir"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund)
+  echo "$want" >"$stamp"
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages already installed"
+  npm_assets
   exit 0
 fi
 
@@ -53,3 +79,4 @@ echo "install-deps: installing ${missing[*]}"
 "${as_root[@]}" apt-get update
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
   apt-get install -y --no-install-recommends "${missing[@]}"
+npm_assets

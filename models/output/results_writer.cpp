@@ -631,4 +631,33 @@ void write_run_outputs(const fs::path& dir, const scenario::Scenario& scenario,
   sync_directory(target);
 }
 
+void write_file_atomically(const fs::path& path, std::string_view text) {
+  if (path.empty() || !path.has_filename()) throw OutputError("no output file given");
+  const fs::path target = fs::absolute(path).lexically_normal();
+  const fs::path parent = target.parent_path();
+  Cleanup cleanup;
+  make_folders(parent, cleanup);
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    fail("cannot write a file over the folder", target, EISDIR);
+  const std::string name = target.filename().string();
+  std::string pattern = (parent / (".tmp-XXXXXX-" + name)).string();
+  const int fd = ::mkstemps(pattern.data(), static_cast<int>(name.size() + 1));
+  if (fd < 0) fail("cannot create temporary file in", parent, errno);
+  const fs::path temp(pattern);
+  cleanup.files.push_back(temp);
+  try {
+    write_whole_file(fd, temp, text);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  if (::fchmod(fd, 0666 & ~umask_value()) != 0 || ::close(fd) != 0)
+    fail("cannot close", temp, errno);
+  if (::rename(temp.c_str(), target.c_str()) != 0)
+    fail("cannot rename '" + temp.string() + "' to", target, errno);
+  cleanup.armed = false;
+  sync_directory(parent);
+}
+
 }  // namespace mailstorm::models

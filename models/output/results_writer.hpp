@@ -91,4 +91,9 @@ std::string contact_degrees_csv(const RunResult& result);
 void write_run_outputs(const std::filesystem::path& dir, const scenario::Scenario& scenario,
                        const RunOptions& options, const RunResult& result, bool cascade);
 
+// Writes one file atomically: a complete temporary sibling (`.tmp-XXXXXX-<name>`), then a rename
+// over `path`. Missing parent folders are created. On failure the temporary (and any folder this
+// call created) is removed, an existing file is left as it was, and OutputError says what failed.
+void write_file_atomically(const std::filesystem::path& path, std::string_view text);
+
 }  // namespace mailstorm::models
