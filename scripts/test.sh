@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run):
 #   1. a Release build of everything with warnings as errors, and every CTest test
-#      (unit and statistical tests, command-line tests, benchmark smoke runs);
+#      (unit and statistical tests, command-line tests, benchmark smoke runs), then the benchmark
+#      regression check against bench/baseline (bench/run_regression.sh, about 30 s);
 #   2. a RelWithDebInfo build with AddressSanitizer and UndefinedBehaviorSanitizer, and its tests
 #      (benchmarks off; tests labelled `slow` skipped: they run in step 1);
 #   3. the fuzzers for 60 seconds each, if tests/fuzz/run-fuzz.sh exists.
@@ -20,6 +21,8 @@ cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DMAILSTORM_WERROR=ON
 cmake --build build-test -j "$jobs"
 step "Release tests"
 ctest --test-dir build-test --output-on-failure -j "$jobs" 2>&1 | tee build-test/ctest.log
+step "benchmark regression check (bench/README.md)"
+bash bench/run_regression.sh build-test
 
 step "sanitizer build (ASan + UBSan)"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAILSTORM_SANITIZE=ON \
