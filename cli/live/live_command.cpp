@@ -64,6 +64,7 @@ ScheduledMeasure scheduled_measure(std::string_view text) {
     throw UsageError("--at needs TIME=MEASURE, e.g. --at 2h=emergency_moderation (MEASURE: " + allowed +
                      "), not '" + std::string(text) + "'");
   ScheduledMeasure m;
+  m.text = std::string(text);
   try {
     m.after = scenario::parse_duration(text.substr(0, eq));
   } catch (const std::invalid_argument& e) {
@@ -144,6 +145,9 @@ struct Session {
 };
 
 int plain_lines(Session& session, const LiveArguments& a, const std::string& name, std::ostream& out) {
+  out << "mailstorm live: " << name << ", seed " << a.seed << ", replication " << a.replication << ", from "
+      << clock_text(session.last) << " for " << (session.run.horizon() - sim::Time{0}).hours()
+      << "h; one line per simulated hour, with the figures of the hour ending at its clock\n";
   const auto wall0 = Clock::now();
   for (std::int64_t hour = 1;; ++hour) {
     for (const std::string& line : session.advance_to(sim::Time{0} + sim::hours(hour)))
@@ -336,6 +340,15 @@ int live_command(const std::vector<std::string>& words, std::ostream& out, std::
     if (const auto available = available_memory_bytes()) {
       if (const auto refusal = models::refuse_if_too_large(s, *available)) {
         err << "error: " << a.scenario << ": scenario too large for this machine: " << *refusal << '\n';
+        return kExitUsage;
+      }
+    }
+    // A measure set for after the end would be silently lost.
+    const sim::Duration horizon = s.duration("run.horizon");
+    for (const ScheduledMeasure& m : a.at) {
+      if (m.after >= horizon) {
+        err << "mailstorm live: --at " << m.text << ": the run ends " << horizon.hours()
+            << "h after its start (run.horizon); choose an earlier time\n";
         return kExitUsage;
       }
     }

@@ -21,6 +21,7 @@ namespace mailstorm::cli::live {
 struct ScheduledMeasure {
   sim::Duration after{};
   models::Intervention what{};
+  std::string text;  // as written, for messages
 };
 
 struct LiveArguments {

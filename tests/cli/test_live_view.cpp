@@ -192,6 +192,11 @@ TEST_CASE("live arguments: speeds, scheduled measures and mistakes", "[live][cli
   std::ostringstream out, err;
   CHECK(cli::run_command_line({"live", kFixture, "--at", "2h=shout"}, out, err) == cli::kExitUsage);
   CHECK_THAT(err.str(), Catch::Contains("unknown measure") && Catch::Contains("usage:"));
+  // A measure after the end would never be switched on: refused, not ignored.
+  std::ostringstream out2, err2;
+  CHECK(cli::run_command_line({"live", kFixture, "--plain", "--at", "6d=close_list"}, out2, err2) == cli::kExitUsage);
+  CHECK_THAT(err2.str(), Catch::Contains("--at 6d=close_list: the run ends 144h after its start"));
+  CHECK(out2.str().empty());
 }
 
 TEST_CASE("plain lines: one per simulated hour, no escape codes, the --at measures on time", "[live][cli]") {
@@ -212,7 +217,8 @@ TEST_CASE("plain lines: one per simulated hour, no escape codes, the --at measur
     if (l.find("inbox/h ") != std::string::npos) ++hourly;
   CHECK(hourly == 12);
   REQUIRE(lines.size() >= 3);
-  CHECK(lines.front().starts_with("Sat 2000-06-24 14:17 +09:00  inbox/h "));
+  CHECK(lines[0].starts_with("mailstorm live: small-storm, seed 3, replication 0, from Sat 2000-06-24 13:17 +09:00 for 12h;"));
+  CHECK(lines[1].starts_with("Sat 2000-06-24 14:17 +09:00  inbox/h "));
   CHECK_THAT(text, Catch::Contains("event at Sat 15:17: emergency moderation\n"));
   CHECK_THAT(text, Catch::Contains("event at Sat 16:17: emergency moderation already in force\n"));
   CHECK_THAT(text, Catch::Contains("list moderated"));
