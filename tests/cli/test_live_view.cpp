@@ -126,7 +126,7 @@ TEST_CASE("a frame fits 80 x 24 and shows the clock, the charts and the state", 
   CHECK(axis->find("Sun") != std::string::npos);
 }
 
-TEST_CASE("a frame on a small terminal is cut to its size; a long run scrolls", "[live]") {
+TEST_CASE("a frame on a small terminal is cut to its size, and a long run scrolls", "[live]") {
   const models::LiveSnapshot s = snapshot_after(100);  // more hours than the chart is wide
   ViewState view;
   view.scenario_name = "a scenario with a name far longer than any terminal line could ever hold, really";
