@@ -33,6 +33,7 @@ std::string usage_text() {
          "  mailstorm analyze SCENARIO [--set k=v]... [--json FILE] [--simulate N] [--seed S]\n"
          "  mailstorm analyze --cascade RUN_DIR   (branching theory, cascades: analyze --help)\n"
          "  mailstorm report RESULT_DIR [-o FILE]  (an HTML page of charts: report --help)\n"
+         "  mailstorm live SCENARIO [--speed H] [--at TIME=MEASURE]...  (live --help)\n"
          "  mailstorm --help | --version\n"
          "\n"
          "  run       simulate one storm and print a summary; --out DIR also writes\n"

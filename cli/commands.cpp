@@ -11,6 +11,7 @@
 #include "cli/analyze_command.hpp"
 #include "cli/arguments.hpp"
 #include "cli/report_command.hpp"
+#include "cli/live/live_command.hpp"
 #include "cli/summary_text.hpp"
 #include "models/output/results_writer.hpp"
 #include "models/scenario/scenario.hpp"
@@ -167,6 +168,7 @@ std::string params_table(const scenario::Registry& registry) {
 int run_command_line(const std::vector<std::string>& words, std::ostream& out, std::ostream& err) {
   if (!words.empty() && words[0] == "analyze") return analyze_command(words, out, err);  // its own options
   if (!words.empty() && words[0] == "report") return report_command(words, out, err);  // its own options
+  if (!words.empty() && words[0] == "live") return live::live_command(words, out, err);  // its own options
   Arguments a;
   try {
     a = parse_arguments(words);

@@ -18,6 +18,7 @@ required=(
   python3               # for the test tools and the notebooks (planned)
   nodejs                # npm ci of the charting libraries `mailstorm report` embeds (below)
   chromium              # the report tests render the HTML in headless Chromium
+  tmux procps           # the tests of `mailstorm live` drive it in a tmux pane (pgrep)
 )
 # Optional: only for the peer benchmarks in shared/peers (ns-3 comparison).
 extras=(
