@@ -169,7 +169,7 @@ class Storm {
           members, ContactGraph::GeneratedShape{p_.contacts_mean, p_.contacts_exponent, p_.contact_overlap});
     build_hosts();
     build_people();
-    if (fast_) pending_.resize(static_cast<std::size_t>(p_.members));  // outsiders: grown on demand
+    if (fast_) pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);  // outsiders: grown on demand
     const Time start_hour = hour_start(Time{0});
     hour_offset_s_ = -start_hour.us / 1'000'000;
   }
@@ -1340,6 +1340,18 @@ class Storm {
     return profile.advance(p_.calendar, from, active_h);
   }
 
+  // A reading kept by thinning (not a candidate), in a shared pool of singly linked lists.
+  struct PendingRead {
+    Time at;  // delivery time until the reading time is drawn, then the reading time
+    MessageId post;
+    bool read_time_drawn;
+  };
+  static constexpr std::uint32_t kNoNode = UINT32_MAX;
+  struct PendingNode {
+    PendingRead reading;
+    std::uint32_t next;
+  };
+
   // A list copy served without events reaches ordinary member v at time `at`.
   void virtual_receive(std::uint32_t v, MessageId post, Time at) {
     const Message& m = messages_[post];
@@ -1363,10 +1375,22 @@ class Storm {
     // Not a candidate: kept with its delivery time; whether and when it is read is drawn when
     // the reader's state is next needed (flush_pending), with the probability of being read
     // given that it is not a candidate.
-    if (pending_.size() <= v) pending_.resize(v + 1);
-    auto& list = pending_[v];
-    list.push_back(PendingRead{at, post, false});
-    if (list.size() >= 64) flush_pending(v, engine_.now());  // keeps lists short: readings now past are applied
+    keep_reading(v, PendingRead{at, post, false});
+  }
+
+  // Kept readings: one singly linked list per reader in a shared pool (no allocation per reader).
+  void keep_reading(std::uint32_t v, const PendingRead& r) {
+    if (pending_head_.size() <= v) pending_head_.resize(v + 1, kNoNode);
+    std::uint32_t node;
+    if (pending_free_ != kNoNode) {
+      node = pending_free_;
+      pending_free_ = pending_nodes_[node].next;
+    } else {
+      node = static_cast<std::uint32_t>(pending_nodes_.size());
+      pending_nodes_.emplace_back();
+    }
+    pending_nodes_[node] = PendingNode{r, pending_head_[v]};
+    pending_head_[v] = node;
   }
 
   // Whether reading message mid can change anything for reader v (see absorb and on_read): a
@@ -1391,8 +1415,17 @@ class Storm {
 
   // Applies v's kept readings before `now`, in reading-time order.
   void flush_pending(std::uint32_t v, Time now) {
-    if (!fast_ || v >= pending_.size() || pending_[v].empty()) return;
-    auto& list = pending_[v];
+    if (!fast_ || v >= pending_head_.size() || pending_head_[v] == kNoNode) return;
+    auto& list = flush_scratch_;
+    list.clear();
+    for (std::uint32_t node = pending_head_[v]; node != kNoNode;) {
+      const std::uint32_t next = pending_nodes_[node].next;
+      list.push_back(pending_nodes_[node].reading);
+      pending_nodes_[node].next = pending_free_;
+      pending_free_ = node;
+      node = next;
+    }
+    pending_head_[v] = kNoNode;
     sim::RandomStream& r = rngs_[v];
     const double read = 1.0 - p_.behaviour.never_read;
     std::size_t kept = 0;
@@ -1410,7 +1443,7 @@ class Storm {
     std::sort(list.begin(), list.end(), [](const PendingRead& a, const PendingRead& b) { return a.at < b.at; });
     std::size_t n = 0;
     for (; n < list.size() && list[n].at < now; ++n) absorb(v, list[n].post, list[n].at);
-    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(n));
+    for (std::size_t i = list.size(); i-- > n;) keep_reading(v, list[i]);  // still ahead: kept
   }
 
   bool sender_reachable_at(Time t) const {
@@ -1539,7 +1572,7 @@ class Storm {
       const bool clarifications_possible =
           p_.explanation != Explanation::none || p_.operator_apology || p_.sender_answers_share > 0;
       if (clarifications_possible)
-        for (std::uint32_t v = 0; v < pending_.size(); ++v) flush_pending(v, end);
+        for (std::uint32_t v = 0; v < pending_head_.size(); ++v) flush_pending(v, end);
       for (Host& h : hosts_)
         for (const auto& [e, ticket] : h.parked)
           if (envelopes_[e].live && envelopes_[e].park_ticket == ticket)
@@ -1675,12 +1708,10 @@ class Storm {
 
   // Fast mode.
   bool fast_ = false;
-  struct PendingRead {
-    Time at;  // delivery time until the reading time is drawn, then the reading time
-    MessageId post;
-    bool read_time_drawn;
-  };
-  std::vector<std::vector<PendingRead>> pending_;  // per member: readings kept by thinning
+  std::vector<PendingNode> pending_nodes_;  // readings kept by thinning, all readers
+  std::uint32_t pending_free_ = kNoNode;
+  std::vector<std::uint32_t> pending_head_;  // per reader: first kept reading
+  std::vector<PendingRead> flush_scratch_;
   std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
   std::uint32_t park_tickets_ = 0;
   MessageId thinning_cache_post_ = kNoMessage;
