@@ -373,7 +373,9 @@ def display_command(cmd, n_files, prefix):
     """The compare command as a reader would type it from the repository's root: paths relative
     to it, the safeguard files as their glob."""
     rel = [os.path.relpath(c, REPO) if os.path.isabs(c) else c for c in cmd]
-    if not rel[0].startswith((".", "/")):
+    if rel[0].startswith(".."):  # a mailstorm outside the repository: as if on PATH
+        rel[0] = "mailstorm"
+    elif not rel[0].startswith("/"):
         rel[0] = "./" + rel[0]
     words = rel[:3] + [f"scenarios/safeguards/{prefix}-*.toml"] + rel[3 + n_files:]
     return " ".join(w if "*" in w else shlex.quote(w) for w in words)
