@@ -269,6 +269,10 @@ def base_section(base, entries, run):
     out = []
     rel = os.path.relpath(base["file"], REPO)
     out.append(f"## {base['name']} (`{rel}`)\n")
+    if run is None:
+        out.append("Not run for this version of the document: its command is at the top. The files "
+                   "are described below.\n")
+        return out
     out.append(f"{run['replications']} replications, seed {run['seed']}, mode {run['mode']}; "
                f"compare folder `{run['folder']}`.\n")
     means = [f"{o} {fmt_num(run['base_means'][o]).lstrip('+')}" for o in CONTEXT_OUTCOMES
@@ -285,6 +289,12 @@ def base_section(base, entries, run):
         cells.append(", ".join(f"`{k}`" for k in e["cancels"]) or "none")
         out.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     out.append("")
+    cap = shutdown_cap(base, run)
+    if cap:
+        out.append(f"The base's inbox peak is the level at which the sender shuts his host down "
+                   f"(`sender.shutdown_after_messages_per_hour` = {cap:,}): while he still does, a "
+                   f"safeguard cannot lower the peak unless it keeps the mail below that level, and "
+                   f"the ranking falls to total messages.\n")
     mistakes = base["mistakes"]
     if mistakes:
         out.append(f"Mistakes marked `MISTAKE` in `{rel}`:\n")
@@ -298,13 +308,24 @@ def base_section(base, entries, run):
     flat = [e for e in entries if identical(e)]
     weak = [e for e in entries if no_effect(e) and not identical(e)]
     if flat:
-        out.append("Every replication identical to the base on all four outcomes (the safeguard never "
-                   "fired): " + ", ".join(f"`{os.path.basename(e['file'])}`" for e in flat) + ".")
+        out.append("Every replication identical to the base on all four outcomes (the file's comment, "
+                   "below, says when it can act): "
+                   + ", ".join(f"`{os.path.basename(e['file'])}`" for e in flat) + ".")
     if weak:
         out.append("No difference at the 5 % level on any of the four outcomes: "
                    + ", ".join(f"`{os.path.basename(e['file'])}`" for e in weak) + ".")
     out.append("")
     return out
+
+
+def shutdown_cap(base, run):
+    """The sender's shutdown threshold when the base's mean inbox peak equals it, else None."""
+    settings = resolved_settings(base["file"])
+    cap = settings.get("sender.shutdown_after_messages_per_hour")
+    peak = run.get("base_means", {}).get(RANK_OUTCOME)
+    if settings.get("sender.shutdown_host") is True and cap is not None and peak == cap:
+        return cap
+    return None
 
 
 def files_section(all_entries):
@@ -338,7 +359,8 @@ def render(sections, commands, generated_on):
             "difference *with the safeguard minus without it*, its 95 % interval, and the percent "
             "change of the mean. **Bold**: the interval excludes 0 (a difference at the 5 % level). "
             "\"0 (identical)\": every replication gave exactly the base's figure. Rows are ranked by "
-            "the effect on the sender's inbox peak (messages per hour), largest reduction first.", "",
+            "the effect on the sender's inbox peak (messages per hour), largest reduction first, ties by "
+            "the effect on messages in all.", "",
             "A file marked *(removed from the base)* takes away a safeguard the base already has (the "
             "base would otherwise have nothing to switch on); its row is reversed so that it too "
             "reads \"with the safeguard minus without\", and its percent is relative to the run "
@@ -421,6 +443,8 @@ def main(argv=None):
     ap.add_argument("--work", default=os.path.join(REPO, "out", "safeguards"))
     ap.add_argument("--doc", default=os.path.join(REPO, "docs", "safeguards.md"))
     ap.add_argument("--no-run", action="store_true", help="reuse the compare folders in --work")
+    ap.add_argument("--skip", action="append", default=[], choices=[b["prefix"] for b in BASES],
+                    help="do not run this base (its section then says so and gives the command)")
     args = ap.parse_args(argv)
 
     folder = os.path.join(REPO, "scenarios", "safeguards")
@@ -438,6 +462,9 @@ def main(argv=None):
             cmd = compare_command(args.mailstorm, base["file"], files,
                                   getattr(args, base["replications_option"]), args.seed, args.mode, out)
             commands.append(display_command(cmd, len(files), base["prefix"]))
+            if base["prefix"] in args.skip:
+                sections.append((base, [describe_safeguard(f, base["file"]) for f in files], None))
+                continue
             if not args.no_run:
                 print("running:", " ".join(shlex.quote(c) for c in cmd), file=sys.stderr, flush=True)
                 result = subprocess.run(cmd)

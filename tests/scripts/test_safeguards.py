@@ -221,10 +221,30 @@ class DocumentTests(unittest.TestCase):
         self.assertIn("0 (identical)", rows[2])
         self.assertIn("- `list.headers`: no list headers (cancelled by `t-headers.toml`)", doc)
         self.assertIn("- `first_mail.to`: the posting address (cancelled by none of these files)", doc)
-        self.assertIn("never fired): `t-weak.toml`.", doc)
+        self.assertIn("says when it can act): `t-weak.toml`.", doc)
+        self.assertNotIn("shuts his host down", doc)  # the base sets no shutdown
         self.assertNotIn("No difference at the 5 % level", doc)  # t-gone and t-headers do differ
         self.assertIn("Explains itself.", doc)
         self.assertIn('Changes: `first_mail.alarm = 0.5`.', doc)
+
+    def test_the_peak_capped_by_the_shutdown_is_explained(self):
+        with open(self.base, "a") as f:
+            f.write("[sender]\nshutdown_host = true\nshutdown_after_messages_per_hour = 1000\n")
+        base = {"file": self.base, "name": "base", "mistakes": {}}
+        entries, run = sg.collect(base, self.files, self.folder)
+        doc = sg.render([(base, entries, run)], [], "2000-06-24")
+        self.assertIn("`sender.shutdown_after_messages_per_hour` = 1,000", doc)
+        run["base_means"][sg.RANK_OUTCOME] = 999.0
+        self.assertNotIn("shuts his host down", sg.render([(base, entries, run)], [], "2000-06-24"))
+
+    def test_a_base_not_run_still_lists_its_files(self):
+        base = {"file": self.base, "name": "base", "mistakes": {}}
+        entries = [sg.describe_safeguard(f, self.base) for f in self.files]
+        doc = sg.render([(base, entries, None)], ["cmd"], "2000-06-24")
+        self.assertIn("Not run for this version of the document", doc)
+        self.assertNotIn("| rank |", doc)
+        for f in self.files:
+            self.assertIn(f"### `{os.path.basename(f)}`", doc)
 
     def test_a_variant_missing_from_compare_csv_is_an_error(self):
         base = {"file": self.base, "name": "base", "mistakes": {}}
