@@ -31,12 +31,14 @@ TEST_CASE("fast mode and reference mode agree in distribution (bestboy-2000)", "
   CHECK(e.equivalent());
 }
 
-TEST_CASE("the equivalence test has power: it tells a world without annoyance apart", "[fast][statistical]") {
-  // A thinning bound that forgot annoyance (the easiest mistake in fast mode) would make members
-  // react as if annoyance did not grow. Two reference worlds, with and without annoyance growth,
-  // through the same test and level must be told apart.
+TEST_CASE("the equivalence test has power: it tells apart a world whose reactive members react like typical ones",
+          "[fast][statistical]") {
+  // A thinning bound that forgot the reader's class multiplier (an easy mistake in fast mode)
+  // caps reactive members at the typical rate. Shown once with the mistake made in storm.cpp:
+  // bestboy-2000, 200 seeds, 22 of 39 outcomes differ (issue 7's note). Here, two reference
+  // worlds, the second with the reactive multiplier at 1, through the same test and level.
   const auto base = load(test::kSmallStorm);
-  const auto off = load(test::kSmallStorm, {"behaviour.annoyance_growth=0"});
+  const auto off = load(test::kSmallStorm, {"population.reactive_multiplier=1"});
   std::vector<double> a, b;
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
     models::RunOptions o;
