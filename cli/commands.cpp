@@ -12,6 +12,7 @@
 #include "cli/arguments.hpp"
 #include "cli/report_command.hpp"
 #include "cli/live/live_command.hpp"
+#include "cli/experiment_commands.hpp"
 #include "cli/summary_text.hpp"
 #include "models/output/results_writer.hpp"
 #include "models/scenario/scenario.hpp"
@@ -169,6 +170,10 @@ int run_command_line(const std::vector<std::string>& words, std::ostream& out, s
   if (!words.empty() && words[0] == "analyze") return analyze_command(words, out, err);  // its own options
   if (!words.empty() && words[0] == "report") return report_command(words, out, err);  // its own options
   if (!words.empty() && words[0] == "live") return live::live_command(words, out, err);  // its own options
+  if (!words.empty() && words[0] == "sweep") return sweep_command(words, out, err);
+  if (!words.empty() && words[0] == "compare") return compare_command(words, out, err);
+  if (!words.empty() && words[0] == "check") return check_command(words, out, err);
+  if (!words.empty() && words[0] == "merge") return merge_command(words, out, err);
   Arguments a;
   try {
     a = parse_arguments(words);

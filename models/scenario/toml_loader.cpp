@@ -518,3 +518,107 @@ std::string wrap_table_toml(std::string_view table_name, std::string_view conten
 
 }  // namespace detail
 }  // namespace mailstorm::models::scenario
+
+// ------------------------------------------------------------ reserved tables as plain values
+#include "models/scenario/reserved_table.hpp"
+
+namespace mailstorm::models::scenario {
+namespace {
+
+using Positions = std::map<std::string, Origin>;
+
+void record_positions(const toml::node& node, const std::string& path, const std::string& file,
+                      Positions& out) {
+  if (const auto* t = node.as_table()) {
+    for (auto&& [k, v] : *t) {
+      const std::string sub = path + "." + std::string(k.str());
+      const Position p = first_known(position_of(k.source()), position_of(v.source()));
+      out[sub] = Origin{file, p.line, p.column, "file"};
+      record_positions(v, sub, file, out);
+    }
+  } else if (const auto* a = node.as_array()) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const std::string sub = path + "[" + std::to_string(i) + "]";
+      const Position p = position_of((*a)[i].source());
+      out[sub] = Origin{file, p.line, p.column, "file"};
+      record_positions((*a)[i], sub, file, out);
+    }
+  }
+}
+
+PlainValue plain(const toml::node& node, const std::string& path, const Origin& fallback,
+                 const Positions& positions) {
+  PlainValue v;
+  const auto found = positions.find(path);
+  v.origin = found != positions.end() ? found->second : fallback;
+  v.text = describe(node);
+  if (const auto* t = node.as_table()) {
+    v.kind = PlainValue::Kind::table;
+    for (auto&& [k, sub] : *t)
+      v.members.emplace_back(std::string(k.str()),
+                             plain(sub, path + "." + std::string(k.str()), v.origin, positions));
+  } else if (const auto* a = node.as_array()) {
+    v.kind = PlainValue::Kind::array;
+    for (std::size_t i = 0; i < a->size(); ++i)
+      v.items.push_back(plain((*a)[i], path + "[" + std::to_string(i) + "]", v.origin, positions));
+  } else if (const auto* s = node.as_string()) {
+    v.kind = PlainValue::Kind::string;
+    v.text = s->get();
+  } else if (const auto* i = node.as_integer()) {
+    v.kind = PlainValue::Kind::integer;
+    v.integer = i->get();
+    v.real = static_cast<double>(i->get());
+  } else if (const auto* d = node.as_floating_point()) {
+    v.kind = PlainValue::Kind::real;
+    v.real = d->get();
+  } else if (const auto* b = node.as_boolean()) {
+    v.kind = PlainValue::Kind::boolean;
+    v.boolean = b->get();
+  }
+  return v;
+}
+
+}  // namespace
+
+PlainValue reserved_table(const Scenario& scenario, std::string_view name) {
+  const std::string& text = name == "sweep" ? scenario.sweep_toml() : scenario.expect_toml();
+  const std::string top = scenario.files().empty() ? std::string("scenario") : scenario.files()[0];
+  // Positions: the chain from its base (last) to the top file, later files overriding.
+  Positions positions;
+  for (auto f = scenario.files().rbegin(); f != scenario.files().rend(); ++f) {
+    try {
+      const std::string file_text = read_file(fs::path(*f), *f, "", {}, "");
+      const toml::table root = toml::parse(file_text, *f);
+      if (const toml::node* t = root.get(name)) {
+        Positions mine;
+        record_positions(*t, std::string(name), *f, mine);
+        // This file's keys replace its base's whole (as the loader merges them).
+        for (const auto& [path, origin] : mine) {
+          const std::string top_key = path.substr(0, path.find_first_of(".[", name.size() + 1));
+          for (auto it = positions.lower_bound(top_key); it != positions.end() &&
+                                                         it->first.compare(0, top_key.size(), top_key) == 0;)
+            it = (it->first.size() == top_key.size() || it->first[top_key.size()] == '.' ||
+                  it->first[top_key.size()] == '[')
+                     ? positions.erase(it)
+                     : std::next(it);
+        }
+        for (const auto& [path, origin] : mine) positions[path] = origin;
+      }
+    } catch (const std::exception&) {
+      // Loaded from text, or changed since: values without positions.
+    }
+  }
+  toml::table table;
+  if (!text.empty()) {
+    try {
+      table = toml::parse(text, top);
+    } catch (const toml::parse_error& e) {
+      throw std::logic_error("reserved table [" + std::string(name) +
+                             "] holds invalid TOML: " + std::string(e.description()));
+    }
+  }
+  const Origin fallback{top, 0, 0, "file"};
+  return plain(table, std::string(name), fallback, positions);
+}
+
+}  // namespace mailstorm::models::scenario

@@ -1,0 +1,191 @@
+// `mailstorm sweep`: every point of a scenario's [sweep] table, N replications each, resumable,
+// shardable, and spread over MPI ranks under mpirun.
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <ostream>
+
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/experiment_commands.hpp"
+#include "cli/mpi_world.hpp"
+#include "cli/progress_bar.hpp"
+#include "models/experiment/comparison.hpp"
+#include "models/experiment/outcome_stats.hpp"
+#include "models/experiment/run_set.hpp"
+#include "models/experiment/sweep_folder.hpp"
+#include "models/experiment/sweep_plan.hpp"
+#include "models/output/results_writer.hpp"
+#include "models/scenario/settings.hpp"
+#include "models/world/storm.hpp"
+
+namespace mailstorm::cli {
+
+namespace ex = models::experiment;
+namespace fs = std::filesystem;
+
+SweepOutcome run_sweep(const ExperimentArgs& a, const models::scenario::Scenario& s,
+                       const ex::SweepPlan& plan, std::uint64_t replications,
+                       const std::optional<fs::path>& out, std::ostream& err, const MpiSession& mpi) {
+  SweepOutcome result;
+  ex::SweepInfo& info = result.info;
+  info.scenario_file = a.inputs[0];
+  info.scenario_name = s.name();
+  info.mode = a.mode;
+  info.seed = a.seed;
+  info.replications = replications;
+  info.keys = plan.keys;
+  info.points = plan.points;
+  info.outcomes = ex::outcome_names();
+  std::vector<ex::RunPoint> points;
+  std::string digest;  // the points' names and settings, in order
+  for (const ex::SweepPoint& p : plan.points) {
+    points.push_back(ex::RunPoint{p.name, ex::point_scenario(s, p)});
+    digest += p.name + "\n" + ex::settings_fingerprint(points.back().scenario) + "\n";
+  }
+  info.fingerprint = ex::text_fingerprint(digest);
+  if (const auto available = available_memory_bytes()) {
+    for (const ex::RunPoint& p : points)
+      if (const auto refusal = models::refuse_if_too_large(p.scenario, *available / std::max(1u, a.jobs)))
+        throw UsageError(a.inputs[0] + ": point " + p.name + " too large for " +
+                         std::to_string(a.jobs) + " jobs on this machine: " + *refusal);
+  }
+
+  // Rank 0 checks the folder and writes sweep.json before any rank starts.
+  if (out) {
+    int status = 0;
+    std::string problem;
+    if (mpi.rank() == 0) {
+      std::error_code ec;
+      if (fs::exists(*out / "sweep.json")) {
+        const ex::SweepInfo before = ex::read_sweep_json(*out);
+        problem = ex::sweep_difference(before, info);
+        if (!problem.empty())
+          problem = "'" + out->string() + "' holds another sweep (" + problem +
+                    "); give another --out, or remove the folder to start again";
+      } else if (fs::exists(*out, ec) && !fs::is_empty(*out, ec)) {
+        problem = "'" + out->string() + "' exists and is not a sweep folder (no sweep.json); give another --out";
+      }
+      if (problem.empty()) ex::write_text_atomically(*out / "sweep.json", ex::sweep_json(info));
+      status = problem.empty() ? 0 : 1;
+    }
+    if (mpi.broadcast(status) != 0) {
+      if (mpi.rank() == 0) throw UsageError(problem);
+      throw QuietExit{kExitUsage};  // rank 0 says why
+    }
+  }
+
+  ex::RunSetOptions o;
+  o.run.seed = a.seed;
+  o.run.mode = *models::parse_mode(a.mode);
+  o.replications = replications;
+  o.jobs = a.jobs;
+  o.out = out;
+  o.keep_timeseries = a.keep_timeseries;
+  // Shard K of N, and within it rank R of P: run i when i % (N*P) == K + N*R.
+  o.parts = a.shard_count * static_cast<std::uint64_t>(mpi.size());
+  o.part = a.shard_index + a.shard_count * static_cast<std::uint64_t>(mpi.rank());
+  std::string label = a.command;
+  if (a.shard_count > 1) label += " shard " + std::to_string(a.shard_index + 1) + "/" + std::to_string(a.shard_count);
+  if (mpi.size() > 1) label += " rank 0/" + std::to_string(mpi.size());
+  ProgressBar bar(err, ProgressBar::is_terminal(err), label);
+  const bool show = !a.quiet && mpi.rank() == 0;
+  if (show) o.progress = [&](const ex::Progress& p) { bar.update(p); };
+  std::exception_ptr error;
+  try {
+    result.runs = ex::run_set(points, o);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (show) bar.finish();
+  if (mpi.size() > 1) {
+    // Every rank's runs are on disk (a folder all ranks share): rank 0 reads them all.
+    if (mpi.max_all(error ? 1 : 0) != 0) {
+      if (error) std::rethrow_exception(error);
+      throw QuietExit{kExitFailure};  // the failing rank says why
+    }
+    if (mpi.rank() == 0 && out) {
+      const std::uint64_t ran = result.runs.ran, resumed = result.runs.resumed;
+      std::vector<std::string> names;
+      for (const ex::SweepPoint& p : plan.points) names.push_back(p.name);
+      result.runs = ex::read_run_set(*out, names, replications);
+      result.runs.ran = ran;
+      result.runs.resumed = resumed;
+    }
+  } else if (error) {
+    std::rethrow_exception(error);
+  }
+  return result;
+}
+
+namespace {
+
+int sweep(const ExperimentArgs& a, std::ostream& out, std::ostream& err) {
+  MpiSession mpi;
+  const models::scenario::Scenario s =
+      models::scenario::load_scenario(a.inputs[0], models::settings_registry(), a.overrides);
+  const ex::SweepPlan plan = ex::sweep_plan(s);
+  const std::uint64_t reps = a.replications.value_or(plan.replications.value_or(10));
+  const fs::path dir = a.out ? fs::path(*a.out) : fs::path(ex::filesystem_safe(s.name()) + "-sweep");
+  const SweepOutcome r = run_sweep(a, s, plan, reps, dir, err, mpi);
+  if (mpi.rank() != 0) return kExitOk;
+  if (r.runs.missing > 0) {
+    if (!a.quiet)
+      out << "shard " << a.shard_index + 1 << "/" << a.shard_count << ": " << r.runs.ran << " runs done, "
+          << r.runs.resumed << " were done already; " << r.runs.missing
+          << " runs belong to other shards.\nWhen every shard is done: mailstorm merge DIR... "
+             "(or run this sweep without --shard in a folder that holds them all)\n";
+    return kExitOk;
+  }
+  ex::write_text_atomically(dir / "summary.csv", ex::summary_csv(r.info, r.runs.values));
+  if (!a.quiet) print_sweep_table(out, r.info, r.runs.values, dir);
+  return kExitOk;
+}
+
+}  // namespace
+
+void print_sweep_table(std::ostream& out, const ex::SweepInfo& info,
+                       const std::vector<std::vector<std::vector<double>>>& values, const fs::path& dir) {
+  const std::vector<std::string> shown = {"messages_total", "sender_inbox_peak_per_hour", "forwards",
+                                          "complaints"};
+  out << info.points.size() << (info.points.size() == 1 ? " point" : " points") << " x "
+      << info.replications << " replications of " << info.scenario_name << " (seed " << info.seed
+      << "), means with 95 % intervals:\n";
+  // Cells first, then columns padded to their widest cell.
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({""});
+  for (const std::string& o : shown) rows[0].push_back(o);
+  for (std::size_t p = 0; p < info.points.size(); ++p) {
+    std::vector<std::string> row = {info.points[p].name};
+    for (const std::string& o : shown) {
+      const auto at = std::find(info.outcomes.begin(), info.outcomes.end(), o);
+      std::vector<double> xs;
+      if (at != info.outcomes.end())
+        for (const auto& run : values[p])
+          if (!run.empty()) xs.push_back(run[static_cast<std::size_t>(at - info.outcomes.begin())]);
+      const ex::Describe d = ex::describe(xs);
+      std::string cell = ex::short_number(d.mean);
+      cell.append(" +-").append(ex::short_number((d.ci95_high - d.ci95_low) / 2));
+      row.push_back(cell);
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line.append(" ").append(row[c]).append(width[c] - row[c].size(), ' ');
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out << line << '\n';
+  }
+  out << "Results    " << (dir / "summary.csv").string() << " (every outcome), "
+      << (dir / "runs").string() << "/<point>/rep-<NNNN>/summary.json\n";
+}
+
+int sweep_command(const std::vector<std::string>& words, std::ostream& out, std::ostream& err) {
+  return guarded("sweep", err, [&](const ExperimentArgs& a) { return sweep(a, out, err); }, words, out);
+}
+
+}  // namespace mailstorm::cli
