@@ -25,6 +25,9 @@ namespace ex = models::experiment;
 namespace fs = std::filesystem;
 
 int compare(const ExperimentArgs& a, std::ostream& out, std::ostream& err) {
+  const MpiSession mpi;  // refuses mpirun in a build without MPI
+  if (mpi.size() > 1)
+    throw UsageError("compare does not spread over MPI ranks: run it without mpirun (sweep and check do)");
   std::vector<ex::RunPoint> points;
   std::set<std::string> names;
   ex::CompareInfo info;

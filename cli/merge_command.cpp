@@ -19,6 +19,9 @@ namespace ex = models::experiment;
 namespace fs = std::filesystem;
 
 int merge(const ExperimentArgs& a, std::ostream& out, std::ostream&) {
+  const MpiSession mpi;  // refuses mpirun in a build without MPI
+  if (mpi.size() > 1)
+    throw UsageError("merge does not spread over MPI ranks: run it without mpirun (sweep and check do)");
   std::vector<ex::SweepInfo> infos;
   for (const std::string& d : a.inputs) {
     ex::SweepInfo info = ex::read_sweep_json(d);

@@ -2,6 +2,9 @@
 // when not started by mpirun, one rank of one.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace mailstorm::cli {
 
 class MpiSession {
@@ -18,6 +21,8 @@ class MpiSession {
   int broadcast(int value) const;
   // The largest `value` of all ranks, on every rank.
   int max_all(int value) const;
+  // Every rank's `mine`, in rank order, on rank 0 (other ranks get an empty list).
+  std::vector<std::string> gather(const std::string& mine) const;
 
  private:
   int rank_ = 0, size_ = 1;

@@ -4,6 +4,7 @@
 #include <exception>
 #include <filesystem>
 #include <ostream>
+#include <sstream>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
@@ -11,6 +12,7 @@
 #include "cli/mpi_world.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/experiment/comparison.hpp"
+#include "models/experiment/json_reader.hpp"
 #include "models/experiment/outcome_stats.hpp"
 #include "models/experiment/run_set.hpp"
 #include "models/experiment/sweep_folder.hpp"
@@ -104,13 +106,67 @@ SweepOutcome run_sweep(const ExperimentArgs& a, const models::scenario::Scenario
       if (error) std::rethrow_exception(error);
       throw QuietExit{kExitFailure};  // the failing rank says why
     }
+    // Gather: each rank sends the summaries of its own runs to rank 0, which writes those it
+    // does not see yet (ranks on other machines, each with its own disk), then reads them all.
+    std::vector<std::string> names;
+    for (const ex::SweepPoint& p : plan.points) names.push_back(p.name);
+    std::string mine;
+    if (out)
+      for (std::uint64_t i = o.part; i < points.size() * replications; i += o.parts) {
+        const std::size_t p = i / replications;
+        const std::uint64_t rep = i % replications;
+        if (const auto text = ex::read_summary(ex::run_folder(*out, names[p], rep)))
+          mine += std::to_string(p) + " " + std::to_string(rep) + " " + std::to_string(text->size()) + "\n" + *text;
+      }
+    const std::vector<std::string> gathered = mpi.gather(mine);
     if (mpi.rank() == 0 && out) {
+      for (const std::string& payload : gathered) {
+        std::size_t at = 0;
+        while (at < payload.size()) {
+          const std::size_t eol = payload.find('\n', at);
+          std::size_t p = 0, len = 0;
+          std::uint64_t rep = 0;
+          std::istringstream head(payload.substr(at, eol - at));
+          head >> p >> rep >> len;
+          const fs::path dir = ex::run_folder(*out, names.at(p), rep);
+          if (!ex::read_summary(dir)) ex::write_text_atomically(dir / "summary.json", payload.substr(eol + 1, len));
+          at = eol + 1 + len;
+        }
+      }
       const std::uint64_t ran = result.runs.ran, resumed = result.runs.resumed;
-      std::vector<std::string> names;
-      for (const ex::SweepPoint& p : plan.points) names.push_back(p.name);
       result.runs = ex::read_run_set(*out, names, replications);
       result.runs.ran = ran;
       result.runs.resumed = resumed;
+    }
+    if (!out) {
+      // Nothing on disk (check without --out): gather the outcome values themselves, written as
+      // the shortest text that reads back as the same double.
+      std::string values;
+      for (std::uint64_t i = o.part; i < points.size() * replications; i += o.parts) {
+        const auto& run = result.runs.values[i / replications][i % replications];
+        values += std::to_string(i);
+        for (const double x : run) values.append(" ").append(models::json_number(x));
+        values += "\n";
+      }
+      const std::vector<std::string> all = mpi.gather(values);
+      if (mpi.rank() == 0) {
+        for (const std::string& payload : all) {
+          std::istringstream lines(payload);
+          std::string line;
+          while (std::getline(lines, line)) {
+            std::istringstream fields(line);
+            std::uint64_t i = 0;
+            fields >> i;
+            std::vector<double> run;
+            std::string x;
+            while (fields >> x) run.push_back(ex::parse_json(x).number);
+            result.runs.values.at(i / replications).at(i % replications) = std::move(run);
+          }
+        }
+        result.runs.missing = 0;
+        for (const auto& point : result.runs.values)
+          for (const auto& run : point) result.runs.missing += run.empty() ? 1 : 0;
+      }
     }
   } else if (error) {
     std::rethrow_exception(error);

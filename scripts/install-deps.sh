@@ -19,6 +19,7 @@ required=(
   nodejs                # npm ci of the charting libraries `mailstorm report` embeds (below)
   chromium              # the report tests render the HTML in headless Chromium
   tmux procps           # the tests of `mailstorm live` drive it in a tmux pane (pgrep)
+  libopenmpi-dev openmpi-bin  # MPI sweeps (-DMAILSTORM_MPI=ON, built and tested by scripts/test.sh)
 )
 # Optional: only for the peer benchmarks in shared/peers (ns-3 comparison).
 extras=(

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run):
-#   1. a Release build of everything with warnings as errors, and every CTest test
+#   1. a Release build of everything with warnings as errors and MPI sweeps, and every CTest test
 #      (unit and statistical tests, command-line tests, benchmark smoke runs), then the benchmark
 #      regression check against bench/baseline (bench/run_regression.sh, about 30 s);
 #   2. a RelWithDebInfo build with AddressSanitizer and UndefinedBehaviorSanitizer, and its tests
@@ -17,7 +17,7 @@ step "dependencies"
 bash scripts/install-deps.sh
 
 step "Release build (-Werror)"
-cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DMAILSTORM_WERROR=ON
+cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Release -DMAILSTORM_WERROR=ON -DMAILSTORM_MPI=ON
 cmake --build build-test -j "$jobs"
 step "Release tests"
 ctest --test-dir build-test --output-on-failure -j "$jobs" 2>&1 | tee build-test/ctest.log

@@ -149,6 +149,16 @@ ExpectTable expect_table(const sc::Scenario& scenario) {
       out.expectations.push_back(std::move(e));
     }
   }
+  // In the order they are written: the scenario's own file first, then its bases'.
+  std::stable_sort(out.expectations.begin(), out.expectations.end(),
+                   [&](const Expectation& a, const Expectation& b) {
+                     const auto rank = [&](const std::string& f) {
+                       const auto& files = scenario.files();
+                       return std::find(files.begin(), files.end(), f) - files.begin();
+                     };
+                     return std::make_pair(rank(a.origin.file), a.origin.line) <
+                            std::make_pair(rank(b.origin.file), b.origin.line);
+                   });
   return out;
 }
 

@@ -35,7 +35,7 @@ struct Expectation {
 };
 
 struct ExpectTable {
-  std::vector<Expectation> expectations;  // sorted by outcome, then statistic
+  std::vector<Expectation> expectations;  // in file order (the scenario's file, then its bases')
   std::optional<std::uint64_t> replications;
 };
 

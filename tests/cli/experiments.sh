@@ -8,7 +8,7 @@
 #                folder: the second shard writes it; a missing shard: merge fails, writes nothing
 #       resume   a folder of another sweep is refused (exit 2); more replications extend a sweep
 #       compare  compare.csv/md/json, paired differences of a scenario with itself are exactly 0
-#       mpi      mpirun -n 2: the same summary.csv as the threaded sweep
+#       mpi      mpirun -n 2: the same summary.csv as the threaded sweep, the same check report
 set -euo pipefail
 mailstorm=$1 fixtures=$2 work=$3 case=$4 mpiexec=${5:-}
 rm -rf "$work"
@@ -118,6 +118,10 @@ mpi)
   "$mailstorm" sweep "$sweep" --replications 6 --jobs 2 --out threads --quiet
   $mpiexec -n 2 "$mailstorm" sweep "$sweep" --replications 6 --jobs 1 --out ranks
   same threads/summary.csv ranks/summary.csv
+  # check without --out: the ranks' outcome values are gathered in memory.
+  "$mailstorm" check "$fixtures/check-pass.toml" --jobs 2 --quiet >check-threads.txt
+  $mpiexec -n 2 "$mailstorm" check "$fixtures/check-pass.toml" --jobs 1 --quiet >check-ranks.txt
+  same check-threads.txt check-ranks.txt
   ;;
 *)
   fail "unknown case $case"

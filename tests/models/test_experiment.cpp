@@ -172,15 +172,15 @@ TEST_CASE("[expect] grammar and errors") {
                                               "forwards.probability_above = { threshold = 10, bound = \"< 0.05\" }\n"));
   CHECK(t.replications == 50u);
   REQUIRE(t.expectations.size() == 3);
-  const Expectation& f = t.expectations[0];  // sorted by outcome: forwards first
+  const Expectation& f = t.expectations[2];  // in file order
   CHECK(f.outcome == "forwards");
   CHECK(f.threshold == 10);
   CHECK(f.op == "<");
   CHECK(f.bound == 0.05);
   CHECK(t.expectations[1].statistic == "mean");
   CHECK(t.expectations[1].bound == 1e5);
-  CHECK(t.expectations[2].quantile == 0.95);
-  CHECK(t.expectations[2].origin.line == 4);
+  CHECK(t.expectations[0].quantile == 0.95);
+  CHECK(t.expectations[0].origin.line == 4);
 
   CHECK_THAT(expect_error("[expect]\nmesages_total.mean = \"< 1\"\n").message(),
              Contains("did you mean 'messages_total'"));
