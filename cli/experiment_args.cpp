@@ -41,7 +41,8 @@ std::string experiment_usage(const std::string& command) {
       "  --set key=value     override a setting in every scenario\n"
       "  --mode MODE         reference (default) or fast\n"
       "  --out DIR           the output folder\n"
-      "  --quiet             no progress and no table, only errors\n";
+      "  --quiet             no progress display (sweep, compare: no table either; check\n"
+      "                      still prints its report)\n";
   if (command == "sweep")
     return "usage: mailstorm sweep SCENARIO [--replications N] [--jobs J] [--out DIR]\n"
            "                       [--shard K/N] [--keep-timeseries] [--seed N] [--set k=v]...\n"
