@@ -71,7 +71,17 @@ class Evaluator {
     }
     return v;
   }
+  // Nesting (parentheses, not, unary minus) is limited so that no expression overflows the stack.
+  struct Deeper {
+    Evaluator& e;
+    explicit Deeper(Evaluator& ev) : e(ev) {
+      if (++e.depth_ > 100) e.fail("nested more than 100 levels deep");
+    }
+    ~Deeper() { --e.depth_; }
+  };
+
   Val not_() {
+    const Deeper guard(*this);
     if (take("not")) return num(number(not_(), "not") == 0 ? 1 : 0);
     space();
     if (i_ < e_.size() && e_[i_] == '!' && (i_ + 1 >= e_.size() || e_[i_ + 1] != '=')) {
@@ -119,6 +129,7 @@ class Evaluator {
     }
   }
   Val unary() {
+    const Deeper guard(*this);
     if (take("-")) return num(-number(unary(), "-"));
     return atom();
   }
@@ -127,6 +138,7 @@ class Evaluator {
     if (i_ >= e_.size()) fail("the expression ends too early");
     const char c = e_[i_];
     if (c == '(') {
+      const Deeper guard(*this);
       ++i_;
       const Val v = or_();
       if (!take(")")) fail("expected ')'");
@@ -174,6 +186,7 @@ class Evaluator {
   std::string_view e_;
   const sc::Scenario& s_;
   std::size_t i_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/scenario/reserved_table.hpp"
 #include "models/scenario/scenario.hpp"
 #include "scenario_test_registry.hpp"
 
@@ -43,6 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const scn::Scenario s = scn::load_scenario_text(text, "fuzz.toml", base_dir, registry, overrides);
     exported = s.to_toml();
     (void)s.to_json();
+    // The experiment tools read [sweep] and [expect] back as plain values.
+    (void)scn::reserved_table(s, "sweep");
+    (void)scn::reserved_table(s, "expect");
   } catch (const scn::ScenarioError&) {
     return 0;
   }

@@ -156,6 +156,11 @@ TEST_CASE("[sweep] errors name the file, line, key and what is allowed") {
                Contains("rejects every point"));
     CHECK_THAT(sweep_error("[sweep]\npopulation.members = [100]\nconstraint = \"(population.members > 100\"\n").message(),
                Contains("expected ')'"));
+    for (const std::string& deep : {std::string(100000, '('), std::string(100000, '-').append("1 > 0")}) {
+      std::string body("[sweep]\npopulation.members = [100]\nconstraint = \"");
+      body.append(deep).append("\"\n");
+      CHECK_THAT(sweep_error(body).message(), Contains("nested more than 100"));
+    }
   }
   SECTION("replications") {
     CHECK_THAT(sweep_error("[sweep]\nreplications = 0\n").message(), Contains("replications"));
