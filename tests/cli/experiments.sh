@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Command-line tests of the experiment commands (CTest runs one CASE per test):
 #   bash experiments.sh MAILSTORM FIXTURES WORK CASE [MPIEXEC]
-# CASE: jobs     the same summary.csv with --jobs 1 and --jobs 2
+# CASE: jobs     the same summary.csv with --jobs 1 and --jobs 2; a run's summary.json is `run`'s
 #       kill9    a sweep killed with SIGKILL part way, run again: the same summary.csv as an
 #                uninterrupted sweep, and the completed runs were kept (not redone)
 #       shards   --shard 1/2 and 2/2 in two folders, merged: the same summary.csv; in one shared
@@ -32,6 +32,12 @@ jobs)
   head -1 j1/summary.csv | grep -qx 'point,population.members,sender.shutdown_after_messages_per_hour,outcome,mean,sd,ci95_low,ci95_high,min,max,n' ||
     fail "summary.csv header: $(head -1 j1/summary.csv)"
   same j1/summary.csv j2/summary.csv
+  # A sweep's run is exactly `mailstorm run` with the point's values set (apart from wall_s).
+  "$mailstorm" run "$sweep" --set population.members=300 --set sender.shutdown_after_messages_per_hour=50 \
+    --seed 1 --replication 3 --quiet --out single
+  grep -v '"wall_s"' single/summary.json >single.json
+  grep -v '"wall_s"' 'j2/runs/population.members=300,sender.shutdown_after_messages_per_hour=50/rep-0003/summary.json' >swept.json
+  same single.json swept.json
   ;;
 kill9)
   reps=300  # 1200 runs of about 1 ms each: a second or two
