@@ -53,27 +53,35 @@ SweepOutcome run_sweep(const ExperimentArgs& a, const models::scenario::Scenario
                          std::to_string(a.jobs) + " jobs on this machine: " + *refusal);
   }
 
-  // Rank 0 checks the folder and writes sweep.json before any rank starts.
+  // Rank 0 checks the folder and writes sweep.json before any rank starts; it tells the others
+  // whether to go on (0), or to stop on a usage problem (1) or an output failure (2).
   if (out) {
     int status = 0;
     std::string problem;
     if (mpi.rank() == 0) {
-      std::error_code ec;
-      if (fs::exists(*out / "sweep.json")) {
-        const ex::SweepInfo before = ex::read_sweep_json(*out);
-        problem = ex::sweep_difference(before, info);
-        if (!problem.empty())
-          problem = "'" + out->string() + "' holds another sweep (" + problem +
-                    "); give another --out, or remove the folder to start again";
-      } else if (fs::exists(*out, ec) && !fs::is_empty(*out, ec)) {
-        problem = "'" + out->string() + "' exists and is not a sweep folder (no sweep.json); give another --out";
+      try {
+        std::error_code ec;
+        if (fs::exists(*out / "sweep.json")) {
+          const ex::SweepInfo before = ex::read_sweep_json(*out);
+          problem = ex::sweep_difference(before, info);
+          if (!problem.empty())
+            problem = "'" + out->string() + "' holds another sweep (" + problem +
+                      "); give another --out, or remove the folder to start again";
+        } else if (fs::exists(*out, ec) && !fs::is_empty(*out, ec)) {
+          problem = "'" + out->string() + "' exists and is not a sweep folder (no sweep.json); give another --out";
+        }
+        if (problem.empty()) ex::write_text_atomically(*out / "sweep.json", ex::sweep_json(info));
+        status = problem.empty() ? 0 : 1;
+      } catch (const std::exception& e) {
+        problem = e.what();
+        status = 2;
       }
-      if (problem.empty()) ex::write_text_atomically(*out / "sweep.json", ex::sweep_json(info));
-      status = problem.empty() ? 0 : 1;
     }
-    if (mpi.broadcast(status) != 0) {
-      if (mpi.rank() == 0) throw UsageError(problem);
-      throw QuietExit{kExitUsage};  // rank 0 says why
+    status = mpi.broadcast(status);
+    if (status != 0) {
+      if (mpi.rank() != 0) throw QuietExit{status == 1 ? kExitUsage : kExitFailure};  // rank 0 says why
+      if (status == 1) throw UsageError(problem);
+      throw models::OutputError(problem);
     }
   }
 
