@@ -40,12 +40,12 @@ jobs)
   same single.json swept.json
   ;;
 kill9)
-  reps=300  # 1200 runs of about 1 ms each: a second or two
+  reps=400  # 1600 runs of about 1 ms each: a second or two
   "$mailstorm" sweep "$sweep" --replications $reps --jobs 2 --out whole --quiet
   total=$(runs_in whole)
   "$mailstorm" sweep "$sweep" --replications $reps --jobs 2 --out killed --quiet &
   pid=$!
-  while [[ $(runs_in killed) -lt 150 ]]; do
+  while [[ $(runs_in killed) -lt 100 ]]; do
     kill -0 $pid 2>/dev/null || fail "the sweep finished before it could be killed"
     sleep 0.02
   done
