@@ -171,17 +171,21 @@ def load_run(directory) -> Run:
                start=pd.Timestamp(summary["start"]), cascade=cascade, contact_degrees=degrees)
 
 
-def _runs_table(runs_dir: pathlib.Path, group_column: str, group_of) -> pd.DataFrame:
-    """Every runs/**/rep-*/summary.json as one row: group, replication, seed, numeric outcomes."""
+def _runs_table(runs_dir: pathlib.Path, group_column: str) -> pd.DataFrame:
+    """Every runs/<group>/rep-*/summary.json as one row: the group (the folder under runs/),
+    replication, seed, scenario (its name in summary.json), every numeric outcome. Empty (with
+    those first columns) when there is no runs/ folder or it holds no run."""
     rows = []
-    for f in sorted(runs_dir.glob("**/rep-*/summary.json")):
-        s = read_summary(f)
-        row = {group_column: group_of(f, s), "replication": int(s.get("replication", -1)),
-               "seed": s.get("seed")}
-        row.update(numeric_outcomes(s).to_dict())
-        rows.append(row)
+    if runs_dir.is_dir():
+        for f in sorted(runs_dir.glob("**/rep-*/summary.json")):
+            s = read_summary(f)
+            row = {group_column: f.parent.parent.relative_to(runs_dir).as_posix(),
+                   "replication": int(s.get("replication", -1)), "seed": s.get("seed"),
+                   "scenario": s["scenario"].get("name")}
+            row.update(numeric_outcomes(s).to_dict())
+            rows.append(row)
     if not rows:
-        return pd.DataFrame(columns=[group_column, "replication", "seed"])
+        return pd.DataFrame(columns=[group_column, "replication", "seed", "scenario"])
     return pd.DataFrame(rows).sort_values([group_column, "replication"], kind="stable").reset_index(drop=True)
 
 
@@ -193,8 +197,8 @@ class Sweep:
     info     sweep.json (dict)
     summary  summary.csv: one row per point and outcome (point, the sweep keys, outcome, mean, sd,
              ci95_low, ci95_high, min, max, n)
-    runs     one row per run found under runs/: point, replication, seed, every numeric outcome
-             (empty when the runs were not kept)
+    runs     one row per run found under runs/: point, replication, seed, scenario, every numeric
+             outcome (empty when the runs were not kept)
     """
     path: pathlib.Path
     info: dict
@@ -224,13 +228,7 @@ def load_sweep(directory) -> Sweep:
     # Point names and sweep values stay text (a value may be "open" or "90min").
     summary = _read_csv(d / "summary.csv", ["point", *keys, "outcome", *SWEEP_STAT_COLUMNS],
                         dtype={"point": str, "outcome": str, **{k: str for k in keys}})
-    runs_dir = d / "runs"
-
-    def point_of(f: pathlib.Path, _s) -> str:
-        return f.parent.parent.relative_to(runs_dir).as_posix()
-
-    runs = _runs_table(runs_dir, "point", point_of) if runs_dir.is_dir() else \
-        pd.DataFrame(columns=["point", "replication", "seed"])
+    runs = _runs_table(d / "runs", "point")
     return Sweep(path=d, info=info, summary=summary, runs=runs)
 
 
@@ -242,8 +240,9 @@ class Comparison:
     info   compare.json (dict)
     table  compare.csv: variant, outcome, base_mean, variant_mean, diff_mean, diff_ci95_low,
            diff_ci95_high, percent_change, n
-    runs   one row per run found under runs/: scenario (the scenario's name from its
-           summary.json), replication, seed, every numeric outcome
+    runs   one row per run found under runs/: variant (its folder under runs/: compare.json's
+           variant name, or the base's), replication, seed, scenario (the name in its
+           summary.json), every numeric outcome
     """
     path: pathlib.Path
     info: dict
@@ -253,6 +252,18 @@ class Comparison:
     @property
     def variants(self) -> list:
         return [v["name"] for v in self.info.get("variants", [])]
+
+    @property
+    def base(self) -> Optional[str]:
+        """The base's folder name under runs/ (the one run group that is not a variant)."""
+        others = sorted(set(self.runs["variant"]) - set(self.variants))
+        return others[0] if len(others) == 1 else None
+
+    def paired(self, outcome: str) -> pd.DataFrame:
+        """One outcome per replication (rows) and run group (columns: base first, then variants)."""
+        wide = self.runs.pivot(index="replication", columns="variant", values=outcome)
+        order = ([self.base] if self.base else []) + [v for v in self.variants if v in wide.columns]
+        return wide[order]
 
     def outcome(self, name: str) -> pd.DataFrame:
         """compare.csv's rows for one outcome, indexed by variant."""
@@ -270,9 +281,7 @@ def load_compare(directory) -> Comparison:
     d = pathlib.Path(directory)
     info = _read_json(d / "compare.json", COMPARE_FORMAT)
     table = _read_csv(d / "compare.csv", COMPARE_COLUMNS, dtype={"variant": str, "outcome": str})
-    runs_dir = d / "runs"
-    runs = _runs_table(runs_dir, "scenario", lambda _f, s: s["scenario"]["name"]) if runs_dir.is_dir() else \
-        pd.DataFrame(columns=["scenario", "replication", "seed"])
+    runs = _runs_table(d / "runs", "variant")
     return Comparison(path=d, info=info, table=table, runs=runs)
 
 
