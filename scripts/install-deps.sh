@@ -15,11 +15,13 @@ required=(
   catch2                # unit tests (Catch2 2.13)
   libbenchmark-dev      # Google Benchmark programs, smoke-run by the tests
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
-  python3               # for the test tools and the notebooks (planned)
+  python3               # for the test tools and the notebooks
   nodejs                # npm ci of the charting libraries `mailstorm report` embeds (below)
   chromium              # the report tests render the HTML in headless Chromium
   tmux procps           # the tests of `mailstorm live` drive it in a tmux pane (pgrep)
   libopenmpi-dev openmpi-bin  # MPI sweeps (-DMAILSTORM_MPI=ON, built and tested by scripts/test.sh)
+  python3-pandas python3-matplotlib  # notebooks/ and their loader (Debian's /usr/bin/python3)
+  python3-nbconvert jupyter-nbconvert python3-ipykernel jupyter-client jupyter-core  # executing them
 )
 # Optional: only for the peer benchmarks in shared/peers (ns-3 comparison).
 extras=(
