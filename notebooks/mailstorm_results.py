@@ -34,7 +34,7 @@ from typing import Iterable, Optional, Sequence
 import pandas as pd
 
 __all__ = [
-    "Run", "Sweep", "Comparison", "load_run", "load_sweep", "load_compare", "load",
+    "Run", "Sweep", "Comparison", "load_run", "load_sweep", "load_compare", "load", "runs_table",
     "mean_ci", "paired_diff_ci", "t975", "mailstorm_binary", "work_dir", "run_mailstorm",
 ]
 
@@ -171,10 +171,12 @@ def load_run(directory) -> Run:
                start=pd.Timestamp(summary["start"]), cascade=cascade, contact_degrees=degrees)
 
 
-def _runs_table(runs_dir: pathlib.Path, group_column: str) -> pd.DataFrame:
-    """Every runs/<group>/rep-*/summary.json as one row: the group (the folder under runs/),
-    replication, seed, scenario (its name in summary.json), every numeric outcome. Empty (with
-    those first columns) when there is no runs/ folder or it holds no run."""
+def runs_table(runs_dir, group_column: str = "group") -> pd.DataFrame:
+    """Every RUNS_DIR/<group>/rep-*/summary.json (the layout of sweep and compare folders) as one
+    row: the group (its folder under RUNS_DIR), replication, seed, scenario (its name in
+    summary.json), every numeric outcome. Empty (with those first columns) when RUNS_DIR does not
+    exist or holds no run."""
+    runs_dir = pathlib.Path(runs_dir)
     rows = []
     if runs_dir.is_dir():
         for f in sorted(runs_dir.glob("**/rep-*/summary.json")):
@@ -228,7 +230,7 @@ def load_sweep(directory) -> Sweep:
     # Point names and sweep values stay text (a value may be "open" or "90min").
     summary = _read_csv(d / "summary.csv", ["point", *keys, "outcome", *SWEEP_STAT_COLUMNS],
                         dtype={"point": str, "outcome": str, **{k: str for k in keys}})
-    runs = _runs_table(d / "runs", "point")
+    runs = runs_table(d / "runs", "point")
     return Sweep(path=d, info=info, summary=summary, runs=runs)
 
 
@@ -281,7 +283,7 @@ def load_compare(directory) -> Comparison:
     d = pathlib.Path(directory)
     info = _read_json(d / "compare.json", COMPARE_FORMAT)
     table = _read_csv(d / "compare.csv", COMPARE_COLUMNS, dtype={"variant": str, "outcome": str})
-    runs = _runs_table(d / "runs", "variant")
+    runs = runs_table(d / "runs", "variant")
     return Comparison(path=d, info=info, table=table, runs=runs)
 
 
