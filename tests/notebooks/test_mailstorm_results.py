@@ -305,5 +305,72 @@ class RealRunTest(unittest.TestCase):
         self.assertIn("exited with 2", str(e.exception))
 
 
+@unittest.skipUnless(os.environ.get("MAILSTORM_BIN"), "MAILSTORM_BIN not set (CTest sets it)")
+class RealSweepAndCompareTest(unittest.TestCase):
+    """A sweep and a comparison written now by the built mailstorm from tiny-list, read back: the
+    loader's tables must agree with each other and with the runs' own summaries."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = pathlib.Path(tempfile.mkdtemp(prefix="mailstorm-results-experiments-"))
+        tiny = REPO / "tests" / "fixtures" / "tiny-list.toml"
+        (cls.tmp / "sweep.toml").write_text(
+            f'extends = "{tiny}"\nname = "tiny-sweep"\n[sweep]\n'
+            'first_mail.alarm = [0.0, 0.9]\nlist.posting_policy = ["open", "moderated"]\n', encoding="utf-8")
+        (cls.tmp / "variant.toml").write_text(
+            f'extends = "{tiny}"\nname = "tiny-list/neutral"\n[first_mail]\nalarm = 0.0\n', encoding="utf-8")
+        mr.run_mailstorm("sweep", cls.tmp / "sweep.toml", "--replications", 3, "--seed", 5, "--jobs", 2, "--quiet",
+                         "--out", cls.tmp / "sweep")
+        mr.run_mailstorm("compare", tiny, cls.tmp / "variant.toml", "--replications", 4, "--seed", 5, "--jobs", 2,
+                         "--quiet", "--out", cls.tmp / "compare")
+        cls.sweep = mr.load(cls.tmp / "sweep")
+        cls.comp = mr.load(cls.tmp / "compare")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_sweep_tables_agree(self):
+        s = self.sweep
+        self.assertIsInstance(s, mr.Sweep)
+        self.assertEqual(s.keys, ["first_mail.alarm", "list.posting_policy"])
+        points = [p["name"] for p in s.info["points"]]
+        self.assertEqual(len(points), 4)
+        self.assertEqual(sorted(set(s.runs["point"])), sorted(points))
+        self.assertEqual(len(s.runs), 4 * 3)
+        self.assertEqual(len(s.summary), 4 * len(s.info["outcomes"]))
+        for (point, outcome), row in s.summary.set_index(["point", "outcome"]).iterrows():
+            got = mr.mean_ci(s.runs.loc[s.runs["point"] == point, outcome])
+            self.assertEqual(got["n"], row["n"])
+            for k in ("mean", "ci95_low", "ci95_high"):
+                if pd.isna(row[k]):
+                    self.assertTrue(pd.isna(got[k]), (point, outcome, k))
+                else:
+                    # the CLI's exact t quantile against the loader's 3-decimal table: relative to the width
+                    scale = max(1.0, abs(row["mean"]), row["ci95_high"] - row["ci95_low"])
+                    self.assertAlmostEqual(got[k], row[k], delta=1e-3 * scale, msg=(point, outcome, k))
+        # a point's sweep values are the settings its runs used
+        moderated = s.summary[s.summary["list.posting_policy"] == "moderated"]
+        self.assertTrue((s.outcome("list_posts_accepted").loc[moderated["point"].unique(), "max"] == 0).all())
+
+    def test_compare_tables_agree(self):
+        c = self.comp
+        self.assertIsInstance(c, mr.Comparison)
+        self.assertEqual(c.base, "tiny-list")
+        self.assertEqual(c.variants, ["tiny-list_neutral"])
+        self.assertEqual(set(c.runs["scenario"]), {"tiny-list", "tiny-list/neutral"})
+        self.assertEqual(len(c.runs), 2 * 4)
+        self.assertEqual(len(c.table), len(c.info["outcomes"]))
+        for _, row in c.table.iterrows():
+            p = c.paired(row["outcome"])
+            got = mr.paired_diff_ci(p[c.base], p[row["variant"]])
+            for k in ("base_mean", "variant_mean", "diff_mean", "diff_ci95_low", "diff_ci95_high"):
+                if pd.isna(row[k]):
+                    self.assertTrue(pd.isna(got[k]), (row["outcome"], k))
+                else:
+                    scale = max(1.0, abs(row["base_mean"]), row["diff_ci95_high"] - row["diff_ci95_low"])
+                    self.assertAlmostEqual(got[k], row[k], delta=1e-3 * scale, msg=(row["outcome"], k))
+
+
 if __name__ == "__main__":
     unittest.main()
