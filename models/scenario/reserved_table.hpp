@@ -12,6 +12,8 @@
 
 namespace mailstorm::models::scenario {
 
+struct PlainMember;  // a table's key and value (below: it holds a PlainValue)
+
 struct PlainValue {
   enum class Kind { table, array, string, integer, real, boolean, other };
   Kind kind = Kind::other;
@@ -19,11 +21,20 @@ struct PlainValue {
   std::int64_t integer = 0;
   double real = 0;  // integers too
   bool boolean = false;
-  std::vector<std::pair<std::string, PlainValue>> members;  // a table's keys, sorted by name
-  std::vector<PlainValue> items;                            // an array's items
+  std::vector<PlainMember> members;  // a table's keys, sorted by name
+  std::vector<PlainValue> items;     // an array's items
   // Where the key (or, for an array item, the item) was written: the file of the extends chain
   // that set it last. Line 0 when the file cannot be read again (a scenario loaded from text).
   Origin origin;
+};
+
+// Not a std::pair: a pair of an incomplete type cannot be a member of the type it completes
+// (clang's libstdc++ check rejects it; the fuzzer is built with clang).
+struct PlainMember {
+  PlainMember() = default;
+  PlainMember(std::string key, PlainValue value) : first(std::move(key)), second(std::move(value)) {}
+  std::string first;
+  PlainValue second;
 };
 
 // The table `name` ("sweep" or "expect") of a loaded scenario, merged over its extends chain as
