@@ -5,10 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "models/output/results_writer.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/scenario/settings.hpp"
 #include "models/world/storm.hpp"
@@ -37,6 +39,17 @@ inline std::vector<models::RunResult> run_seeds(const models::scenario::Scenario
   work(0);
   t.join();
   return results;
+}
+
+// summary.json without the lines that may legitimately differ (wall time, queue name).
+inline std::string comparable_summary(const models::scenario::Scenario& s, const models::RunOptions& o,
+                                      const models::RunResult& r) {
+  std::istringstream in(models::summary_json(s, o, r));
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.find("\"wall_s\"") == std::string::npos && line.find("\"queue\"") == std::string::npos)
+      out += line + "\n";
+  return out;
 }
 
 inline std::vector<double> column(const std::vector<models::RunResult>& rs,

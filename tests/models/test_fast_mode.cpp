@@ -11,21 +11,8 @@
 #include "storm_test_support.hpp"
 
 using namespace mailstorm;
+using test::comparable_summary;
 using test::load;
-
-namespace {
-
-std::string comparable_summary(const models::scenario::Scenario& s, const models::RunOptions& o,
-                               const models::RunResult& r) {
-  std::istringstream in(models::summary_json(s, o, r));
-  std::string line, out;
-  while (std::getline(in, line))
-    if (line.find("\"wall_s\"") == std::string::npos && line.find("\"queue\"") == std::string::npos)
-      out += line + "\n";
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("fast mode balances its books under every mechanism it aggregates around", "[fast]") {
   for (const test::Variant& v : test::fast_mode_variants()) {

@@ -12,6 +12,7 @@
 
 using namespace mailstorm;
 using models::MessageKind;
+using test::comparable_summary;
 using test::load;
 using test::run_seeds;
 
@@ -35,17 +36,6 @@ std::vector<std::string> plus(std::vector<std::string> base, const std::string& 
 std::uint64_t rule(const std::map<std::string, std::uint64_t>& m, const std::string& k) {
   auto it = m.find(k);
   return it == m.end() ? 0 : it->second;
-}
-
-// summary.json without the lines that may legitimately differ (wall time, queue name).
-std::string comparable_summary(const models::scenario::Scenario& s, const models::RunOptions& o,
-                               const models::RunResult& r) {
-  std::istringstream in(models::summary_json(s, o, r));
-  std::string line, out;
-  while (std::getline(in, line))
-    if (line.find("\"wall_s\"") == std::string::npos && line.find("\"queue\"") == std::string::npos)
-      out += line + "\n";
-  return out;
 }
 
 }  // namespace
