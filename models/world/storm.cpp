@@ -170,6 +170,12 @@ class Storm {
     build_hosts();
     build_people();
     if (fast_) pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);  // outsiders: grown on demand
+    broadcasting_ = fast_;
+    drip_step_us_ = sim::seconds_f(1.0 / p_.list.outbound_per_s).us;
+    if (broadcasting_) {
+      bcast_cursor_.assign(static_cast<std::size_t>(p_.members), 0);
+      bcast_absorbed_.assign(static_cast<std::size_t>(p_.members), Time{0});
+    }
     const Time start_hour = hour_start(Time{0});
     hour_offset_s_ = -start_hour.us / 1'000'000;
   }
@@ -431,6 +437,10 @@ class Storm {
   // Creates the envelope of message m to `to` and offers it to the recipient's host at once.
   void send(MessageId m, ActorId to, ActorId env_sender, std::uint32_t from_host) {
     if (fast_ && is_person(to) && ordinary(vertex_of(to)) && virtual_copy(m, vertex_of(to), from_host)) return;
+    send_envelope(m, to, env_sender, from_host);
+  }
+  // The reference path: an envelope of its own, with events.
+  void send_envelope(MessageId m, ActorId to, ActorId env_sender, std::uint32_t from_host) {
     std::uint32_t e;
     if (!free_envelopes_.empty()) {
       e = free_envelopes_.back();
@@ -747,7 +757,7 @@ class Storm {
     // A message accepted again (sent back by a looping address) keeps its first poster, so copies
     // still going out of the first acceptance keep their envelope sender.
     if (m.via_list_poster == kNoActor) m.via_list_poster = poster;
-    outbound_.push_back({env.msg, 0});
+    outbound_.push_back({env.msg, 0, kNoBroadcast});
     if (!dripping_) {
       dripping_ = true;
       engine_.schedule_after(Duration{0}, Event{EventType::list_drip, 0, 0}, kDripPriority);
@@ -793,16 +803,24 @@ class Storm {
   // when nothing is left to send.
   bool send_next_copy() {
     while (!outbound_.empty()) {
-      auto& [post, next] = outbound_.front();
+      Outbound& o = outbound_.front();
       const auto total = static_cast<std::uint32_t>(list_size());
-      while (next < total) {
-        const std::uint32_t k = next++;
-        if (k < p_.members && !bounces_.delivery_enabled(k)) continue;
+      while (o.next < total) {
+        const std::uint32_t k = o.next++;
+        if (broadcasting_ && k == 0) o.broadcast = open_broadcast(o.post);
+        if (k < p_.members && !bounces_.delivery_enabled(k)) {
+          if (o.broadcast != kNoBroadcast) broadcasts_[o.broadcast].skipped.push_back(k);
+          continue;
+        }
         const ActorId to = k < p_.members ? actor_of(k) : kSender;
-        const Message& m = messages_[post];
+        const Message& m = messages_[o.post];
         const ActorId env_sender =
             p_.list.envelope_sender == EnvelopeSenderPolicy::poster ? m.via_list_poster : kListOwner;
-        send(post, to, env_sender, kListHost);
+        if (o.broadcast != kNoBroadcast && k < p_.members) {
+          broadcast_copy(o, k, env_sender);
+          return true;
+        }
+        send(o.post, to, env_sender, kListHost);
         return true;
       }
       outbound_.pop_front();
@@ -1219,16 +1237,18 @@ class Storm {
     arrange_wake(host);
   }
 
-  // Message `post` sent now from `from_host` to ordinary person k, if k's host takes it into a
-  // free session (otherwise false, and nothing has changed but the host's rate-limit refill).
-  bool virtual_copy(MessageId post, std::uint32_t k, std::uint32_t from_host = kListHost) {
-    const Time t = engine_.now();
-    const std::uint32_t dest = people_[k].host;
-    Host& h = hosts_[dest];
+  // Whether host h takes a copy into a free session at t without events: up, nothing waiting, a
+  // session free and the rate limit allowing (which this refills and spends).
+  bool free_session(Host& h, Time t) {
     const std::int64_t in_virtual = settle_virtual(h, t);
-    if (!h.up || !h.waiting.empty() || h.busy + in_virtual >= h.concurrency ||
-        h.busy + in_virtual >= h.spool_limit || !rate_allows(h, t))
-      return false;
+    return h.up && h.waiting.empty() && h.busy + in_virtual < h.concurrency && h.busy + in_virtual < h.spool_limit &&
+           rate_allows(h, t);
+  }
+
+  // The books of a copy of `post` from `from_host` served without events at host `dest` from t
+  // to done. False when it is still in service at the horizon.
+  bool account_virtual(MessageId post, std::uint32_t dest, std::uint32_t from_host, Time t, Time done) {
+    Host& h = hosts_[dest];
     const Message& m = messages_[post];
     ++ledger_.created;
     ++out_.messages_total;
@@ -1237,7 +1257,6 @@ class Storm {
     series_at(t, static_cast<std::size_t>(m.kind));
     ++h.figures.accepted;
     bump(h.accepted_per_hour, hour_index(t));
-    const Time done = t + sim::seconds_f(host_rngs_[dest].exponential(h.per_server_rate));
     h.virtual_departures.push(done.us);
     if (dest >= kFirstDomainHost) count_virtual_in_domains(t, done);
     h.figures.peak_queue = std::max<std::uint64_t>(h.figures.peak_queue,
@@ -1245,14 +1264,160 @@ class Storm {
     h.virtual_sojourn_s += (std::min(done, horizon_) - t).seconds();
     if (done >= horizon_) {
       ++h.virtual_queued;  // still in service at the horizon
-      return true;
+      return false;
     }
     ++ledger_.delivered;
     series_at(done, col_delivered);
     if (from_host == kListHost && m.via_list_poster != kNoActor) ++list_copies_delivered_;
     if (done < messages_[post].first_delivered) messages_[post].first_delivered = done;
-    virtual_receive(k, post, done);
     return true;
+  }
+
+  // Message `post` sent now from `from_host` to ordinary person k, if k's host takes it into a
+  // free session (otherwise false, and nothing has changed but the host's rate-limit refill).
+  bool virtual_copy(MessageId post, std::uint32_t k, std::uint32_t from_host = kListHost) {
+    const Time t = engine_.now();
+    const std::uint32_t dest = people_[k].host;
+    Host& h = hosts_[dest];
+    if (!free_session(h, t)) return false;
+    const Time done = t + sim::seconds_f(host_rngs_[dest].exponential(h.per_server_rate));
+    if (account_virtual(post, dest, from_host, t, done)) virtual_receive(k, post, done);
+    return true;
+  }
+
+  // ---- broadcasts: a list post's copies to members, recomputed rather than stored ----------
+  // The list sends member k's copy of a post exactly s drip steps after its first copy, s being
+  // k less the members skipped before k (disabled by bounce processing). Each copy's random
+  // draws come from a stream of its own, keyed by (broadcast, member): the uniform that decides
+  // its reading, its service time, its reading time. A copy served without events then needs
+  // no memory at all: whether and when member k read it is recomputed, identically, when k's
+  // state is next needed (gather_broadcast). Only candidates (see virtual_receive) get an
+  // event, as before; copies that took the reference path are listed per broadcast
+  // (exceptions).
+  static constexpr std::uint32_t kNoBroadcast = UINT32_MAX;
+  struct Outbound {
+    MessageId post;
+    std::uint32_t next;
+    std::uint32_t broadcast = kNoBroadcast;  // fast mode: its record in broadcasts_
+  };
+
+  // A reading kept by thinning (not a candidate), in a shared pool of singly linked lists.
+  struct PendingRead {
+    Time at;  // delivery time until the reading time is drawn, then the reading time
+    MessageId post;
+    bool read_time_drawn;
+  };
+  static constexpr std::uint32_t kNoNode = UINT32_MAX;
+  struct PendingNode {
+    PendingRead reading;
+    std::uint32_t next;
+  };
+
+  struct Broadcast {
+    MessageId post;
+    Time first_copy;                        // when its first copy left the list
+    std::vector<std::uint32_t> skipped;     // members the list skipped (disabled by bounces), ascending
+    bool readings;                          // whether reading it can change anything
+    std::array<double, 3> q{};              // candidate probability given read, per class (non-authors)
+    std::vector<std::uint32_t> exceptions;  // ordinary members whose copy took the reference path, ascending
+  };
+
+  sim::RandomStream copy_stream(std::uint32_t broadcast, std::uint32_t k) const {
+    return sim::RandomStream(options_.seed, options_.replication, ((std::uint64_t{broadcast} + 1) << 32) | k);
+  }
+
+  std::uint32_t open_broadcast(MessageId post) {
+    const Message& m = messages_[post];
+    if (m.kind == MessageKind::bounce || p_.members < 2) return kNoBroadcast;  // a bounce's reading depends on the reader
+    Broadcast b;
+    b.post = post;
+    b.first_copy = engine_.now();
+    b.readings = reading_matters(0, post);
+    const std::uint32_t someone = m.author == actor_of(0) ? 1 : 0;  // a member who did not write it
+    for (std::size_t c = 0; c < 3; ++c) {
+      Person p = people_[someone];
+      p.cls = static_cast<PeopleClass>(c);
+      b.q[c] = thinning_uncached(p, actor_of(someone), post).q;
+    }
+    broadcasts_.push_back(std::move(b));
+    return static_cast<std::uint32_t>(broadcasts_.size() - 1);
+  }
+
+  double broadcast_q(const Broadcast& b, std::uint32_t k) const {
+    if (messages_[b.post].author == actor_of(k)) return thinning_uncached(people_[k], actor_of(k), b.post).q;
+    return b.q[static_cast<std::size_t>(people_[k].cls)];
+  }
+
+  // When member k's copy of broadcast b leaves the list (k not skipped).
+  Time drip_time(const Broadcast& b, std::uint32_t k) const {
+    const auto skipped_before = std::lower_bound(b.skipped.begin(), b.skipped.end(), k) - b.skipped.begin();
+    return Time{b.first_copy.us + drip_step_us_ * (static_cast<std::int64_t>(k) - skipped_before)};
+  }
+
+  // Member k's copy of the outbound head post, now.
+  void broadcast_copy(Outbound& o, std::uint32_t k, ActorId env_sender) {
+    Broadcast& b = broadcasts_[o.broadcast];
+    const Time t = engine_.now();
+    if (t != drip_time(b, k))
+      throw std::logic_error("storm: a list copy left off its drip step (a bug in fast mode's broadcasts)");
+    if (ordinary(k)) {
+      const std::uint32_t dest = people_[k].host;
+      Host& h = hosts_[dest];
+      if (free_session(h, t)) {
+        sim::RandomStream s = copy_stream(o.broadcast, k);
+        const double u = s.uniform01();
+        const Time done = t + sim::seconds_f(s.exponential(h.per_server_rate));
+        if (!account_virtual(o.post, dest, kListHost, t, done) || !b.readings) return;
+        // A candidate reading (read, and some uniform below its bound) gets its event now; the
+        // others are recomputed when needed.
+        if (u < (1.0 - p_.behaviour.never_read) * broadcast_q(b, k)) {
+          const Time when = read_time(people_[k], s, done);
+          if (when < horizon_) engine_.schedule(when, Event{EventType::read_candidate, k, o.post});
+        }
+        return;
+      }
+      b.exceptions.push_back(k);
+    }
+    send_envelope(o.post, actor_of(k), env_sender, kListHost);
+  }
+
+  // Member v's non-candidate readings of broadcasts, read in [bcast_absorbed_[v], now), appended
+  // to `list` (only clarifications: at the horizon when nothing else can change an outcome).
+  void gather_broadcast(std::uint32_t v, Time now, bool only_clarifications, std::vector<PendingRead>& list) {
+    if (!broadcasting_ || v >= bcast_cursor_.size() || !ordinary(v)) return;
+    std::uint32_t cursor = bcast_cursor_[v];
+    const Time absorbed = bcast_absorbed_[v];
+    const Person& who = people_[v];
+    const double read = 1.0 - p_.behaviour.never_read;
+    bool prefix = true;  // every broadcast before i resolved
+    for (std::uint32_t i = cursor; i < broadcasts_.size(); ++i) {
+      const Broadcast& b = broadcasts_[i];
+      // (For a copy not sent yet the skipped list may be short, which only puts it later still.)
+      const Time drip = drip_time(b, v);
+      if (drip >= now) break;  // later broadcasts reached v later still
+      bool resolved = true;
+      if (b.readings && !std::binary_search(b.skipped.begin(), b.skipped.end(), v) && (!only_clarifications || messages_[b.post].kind == MessageKind::clarification) &&
+          !std::binary_search(b.exceptions.begin(), b.exceptions.end(), v)) {
+        sim::RandomStream s = copy_stream(i, v);
+        const double u = s.uniform01();
+        const Time done = drip + sim::seconds_f(s.exponential(hosts_[who.host].per_server_rate));
+        if (done < horizon_ && u < read && u >= read * broadcast_q(b, v)) {
+          const Time at = read_time(who, s, done);
+          if (at < horizon_ && at >= absorbed) {
+            if (at < now)
+              list.push_back(PendingRead{at, b.post, true});
+            else
+              resolved = false;
+          }
+        }
+      }
+      if (prefix && resolved)
+        cursor = i + 1;
+      else
+        prefix = false;
+    }
+    bcast_cursor_[v] = cursor;
+    bcast_absorbed_[v] = now;
   }
 
   // Bounds of the four reaction probabilities of a reading of mid by `who` over every state
@@ -1340,18 +1505,6 @@ class Storm {
     return profile.advance(p_.calendar, from, active_h);
   }
 
-  // A reading kept by thinning (not a candidate), in a shared pool of singly linked lists.
-  struct PendingRead {
-    Time at;  // delivery time until the reading time is drawn, then the reading time
-    MessageId post;
-    bool read_time_drawn;
-  };
-  static constexpr std::uint32_t kNoNode = UINT32_MAX;
-  struct PendingNode {
-    PendingRead reading;
-    std::uint32_t next;
-  };
-
   // A list copy served without events reaches ordinary member v at time `at`.
   void virtual_receive(std::uint32_t v, MessageId post, Time at) {
     const Message& m = messages_[post];
@@ -1413,33 +1566,39 @@ class Storm {
     on_read(v, post, &u);
   }
 
-  // Applies v's kept readings before `now`, in reading-time order.
-  void flush_pending(std::uint32_t v, Time now) {
-    if (!fast_ || v >= pending_head_.size() || pending_head_[v] == kNoNode) return;
+  // Applies v's kept readings before `now`, in reading-time order (only clarifications: at the
+  // horizon, when nothing else they change is seen).
+  void flush_pending(std::uint32_t v, Time now, bool only_clarifications = false) {
+    if (!fast_) return;
     auto& list = flush_scratch_;
     list.clear();
-    for (std::uint32_t node = pending_head_[v]; node != kNoNode;) {
-      const std::uint32_t next = pending_nodes_[node].next;
-      list.push_back(pending_nodes_[node].reading);
-      pending_nodes_[node].next = pending_free_;
-      pending_free_ = node;
-      node = next;
-    }
-    pending_head_[v] = kNoNode;
     sim::RandomStream& r = rngs_[v];
     const double read = 1.0 - p_.behaviour.never_read;
-    std::size_t kept = 0;
-    for (PendingRead& p : list) {
-      if (!p.read_time_drawn) {  // p.at is the delivery time
-        const double q = thinning(people_[v], actor_of(v), p.post).q;
-        if (!r.bernoulli(read * (1.0 - q) / (1.0 - read * q))) continue;  // never read
-        p.at = read_time(people_[v], r, p.at);
-        p.read_time_drawn = true;
-        if (p.at >= horizon_) continue;
+    if (v < pending_head_.size() && pending_head_[v] != kNoNode) {
+      for (std::uint32_t node = pending_head_[v]; node != kNoNode;) {
+        const std::uint32_t next = pending_nodes_[node].next;
+        list.push_back(pending_nodes_[node].reading);
+        pending_nodes_[node].next = pending_free_;
+        pending_free_ = node;
+        node = next;
       }
-      list[kept++] = p;
+      pending_head_[v] = kNoNode;
+      std::size_t kept = 0;
+      for (PendingRead& p : list) {
+        if (only_clarifications && messages_[p.post].kind != MessageKind::clarification) continue;
+        if (!p.read_time_drawn) {  // p.at is the delivery time
+          const double q = thinning(people_[v], actor_of(v), p.post).q;
+          if (!r.bernoulli(read * (1.0 - q) / (1.0 - read * q))) continue;  // never read
+          p.at = read_time(people_[v], r, p.at);
+          p.read_time_drawn = true;
+          if (p.at >= horizon_) continue;
+        }
+        list[kept++] = p;
+      }
+      list.resize(kept);
     }
-    list.resize(kept);
+    gather_broadcast(v, now, only_clarifications, list);  // all before now
+    if (list.empty()) return;
     std::sort(list.begin(), list.end(), [](const PendingRead& a, const PendingRead& b) { return a.at < b.at; });
     std::size_t n = 0;
     for (; n < list.size() && list[n].at < now; ++n) absorb(v, list[n].post, list[n].at);
@@ -1526,7 +1685,7 @@ class Storm {
   }
   double outbound_pending() const {
     double outbound = 0;
-    for (const auto& [post, next] : outbound_) outbound += static_cast<double>(list_size() - next);
+    for (const Outbound& o : outbound_) outbound += static_cast<double>(list_size() - o.next);
     return outbound;
   }
   // All domain hosts together, now (the live view): envelopes with events (a running sum: a loop
@@ -1582,8 +1741,12 @@ class Storm {
       // Kept readings change an outcome at the end only through clarifications read.
       const bool clarifications_possible =
           p_.explanation != Explanation::none || p_.operator_apology || p_.sender_answers_share > 0;
+      // Without the web board, a kept reading changes nothing seen at the end but a
+      // clarification read.
+      const bool web_board = p_.explanation == Explanation::web_board || p_.explanation == Explanation::both;
       if (clarifications_possible)
-        for (std::uint32_t v = 0; v < pending_head_.size(); ++v) flush_pending(v, end);
+        for (std::uint32_t v = 0; v < std::max<std::size_t>(pending_head_.size(), bcast_cursor_.size()); ++v)
+          flush_pending(v, end, !web_board);
       for (Host& h : hosts_)
         for (const auto& [e, ticket] : h.parked)
           if (envelopes_[e].live && envelopes_[e].park_ticket == ticket)
@@ -1703,10 +1866,6 @@ class Storm {
   std::vector<Envelope> envelopes_;
   std::vector<std::uint32_t> free_envelopes_;
 
-  struct Outbound {
-    MessageId post;
-    std::uint32_t next;
-  };
   std::deque<Outbound> outbound_;
   bool dripping_ = false;
   bool emergency_ = false, list_closed_ = false, daily_hold_ = false, operator_told_ = false;
@@ -1723,6 +1882,11 @@ class Storm {
   std::uint32_t pending_free_ = kNoNode;
   std::vector<std::uint32_t> pending_head_;  // per reader: first kept reading
   std::vector<PendingRead> flush_scratch_;
+  bool broadcasting_ = false;                // list copies to members as broadcasts (see Broadcast)
+  std::int64_t drip_step_us_ = 0;            // the list's time between two copies
+  std::vector<Broadcast> broadcasts_;
+  std::vector<std::uint32_t> bcast_cursor_;  // per member: broadcasts before it are resolved
+  std::vector<Time> bcast_absorbed_;         // per member: readings of broadcasts before it are absorbed
   std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
   std::uint32_t park_tickets_ = 0;
   MessageId thinning_cache_post_ = kNoMessage;

@@ -30,6 +30,8 @@ inline const std::vector<Variant>& fast_mode_variants() {
        {"hosts.domain_rate_limit=0.5/s", "hosts.domain_spool_limit=3", "list.outbound_rate=50/s"}},
       {"explanation on the web board and to the list (kept readings matter)",
        {"sender.explanation=both", "sender.explanation_after=20min", "sender.explanation_reach_per_hour=2"}},
+      {"explanation to the list only (at the horizon only clarifications are flushed)",
+       {"sender.explanation=list_post", "sender.explanation_after=20min"}},
       {"suspicion: the sender unreachable early",
        {"sender.shutdown_host=true", "sender.shutdown_after_messages_per_hour=30",
         "behaviour.suspicion_when_unreachable=0.8"}},
