@@ -169,12 +169,14 @@ class Storm {
           members, ContactGraph::GeneratedShape{p_.contacts_mean, p_.contacts_exponent, p_.contact_overlap});
     build_hosts();
     build_people();
-    if (fast_) pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);  // outsiders: grown on demand
+    if (fast_) {  // outsiders: grown on demand
+      pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);
+      pending_due_.assign(static_cast<std::size_t>(p_.members), Time::never());
+    }
     broadcasting_ = fast_;
     drip_step_us_ = sim::seconds_f(1.0 / p_.list.outbound_per_s).us;
     if (broadcasting_) {
       bcast_cursor_.assign(static_cast<std::size_t>(p_.members), 0);
-      bcast_absorbed_.assign(static_cast<std::size_t>(p_.members), Time{0});
     }
     const Time start_hour = hour_start(Time{0});
     hour_offset_s_ = -start_hour.us / 1'000'000;
@@ -1381,43 +1383,32 @@ class Storm {
     send_envelope(o.post, actor_of(k), env_sender, kListHost);
   }
 
-  // Member v's non-candidate readings of broadcasts, read in [bcast_absorbed_[v], now), appended
-  // to `list` (only clarifications: at the horizon when nothing else can change an outcome).
+  // Member v's non-candidate readings of the broadcasts that left for v before `now` and were
+  // not looked at yet, appended to `list` with their reading times (only clarifications: at the
+  // horizon, when nothing else can change an outcome). Readings still ahead go back to the kept
+  // readings with the rest; a broadcast is looked at once per member.
   void gather_broadcast(std::uint32_t v, Time now, bool only_clarifications, std::vector<PendingRead>& list) {
     if (!broadcasting_ || v >= bcast_cursor_.size() || !ordinary(v)) return;
-    std::uint32_t cursor = bcast_cursor_[v];
-    const Time absorbed = bcast_absorbed_[v];
+    std::uint32_t i = bcast_cursor_[v];
     const Person& who = people_[v];
     const double read = 1.0 - p_.behaviour.never_read;
-    bool prefix = true;  // every broadcast before i resolved
-    for (std::uint32_t i = cursor; i < broadcasts_.size(); ++i) {
+    for (; i < broadcasts_.size(); ++i) {
       const Broadcast& b = broadcasts_[i];
       // (For a copy not sent yet the skipped list may be short, which only puts it later still.)
       const Time drip = drip_time(b, v);
       if (drip >= now) break;  // later broadcasts reached v later still
-      bool resolved = true;
-      if (b.readings && !std::binary_search(b.skipped.begin(), b.skipped.end(), v) && (!only_clarifications || messages_[b.post].kind == MessageKind::clarification) &&
-          !std::binary_search(b.exceptions.begin(), b.exceptions.end(), v)) {
-        sim::RandomStream s = copy_stream(i, v);
-        const double u = s.uniform01();
-        const Time done = drip + sim::seconds_f(s.exponential(hosts_[who.host].per_server_rate));
-        if (done < horizon_ && u < read && u >= read * broadcast_q(b, v)) {
-          const Time at = read_time(who, s, done);
-          if (at < horizon_ && at >= absorbed) {
-            if (at < now)
-              list.push_back(PendingRead{at, b.post, true});
-            else
-              resolved = false;
-          }
-        }
-      }
-      if (prefix && resolved)
-        cursor = i + 1;
-      else
-        prefix = false;
+      if (!b.readings || std::binary_search(b.skipped.begin(), b.skipped.end(), v) ||
+          (only_clarifications && messages_[b.post].kind != MessageKind::clarification) ||
+          std::binary_search(b.exceptions.begin(), b.exceptions.end(), v))
+        continue;
+      sim::RandomStream s = copy_stream(i, v);
+      const double u = s.uniform01();
+      const Time done = drip + sim::seconds_f(s.exponential(hosts_[who.host].per_server_rate));
+      if (done >= horizon_ || u >= read || u < read * broadcast_q(b, v)) continue;  // not read, or a candidate
+      const Time at = read_time(who, s, done);
+      if (at < horizon_) list.push_back(PendingRead{at, b.post, true});
     }
-    bcast_cursor_[v] = cursor;
-    bcast_absorbed_[v] = now;
+    bcast_cursor_[v] = i;
   }
 
   // Bounds of the four reaction probabilities of a reading of mid by `who` over every state
@@ -1533,7 +1524,11 @@ class Storm {
 
   // Kept readings: one singly linked list per reader in a shared pool (no allocation per reader).
   void keep_reading(std::uint32_t v, const PendingRead& r) {
-    if (pending_head_.size() <= v) pending_head_.resize(v + 1, kNoNode);
+    if (pending_head_.size() <= v) {
+      pending_head_.resize(v + 1, kNoNode);
+      pending_due_.resize(v + 1, Time::never());
+    }
+    pending_due_[v] = std::min(pending_due_[v], r.at);
     std::uint32_t node;
     if (pending_free_ != kNoNode) {
       node = pending_free_;
@@ -1574,7 +1569,10 @@ class Storm {
     list.clear();
     sim::RandomStream& r = rngs_[v];
     const double read = 1.0 - p_.behaviour.never_read;
-    if (v < pending_head_.size() && pending_head_[v] != kNoNode) {
+    // The kept readings are walked only when one may be due: before its reading time is drawn,
+    // a reading's delivery time bounds it from below.
+    if (v < pending_head_.size() && pending_head_[v] != kNoNode && pending_due_[v] < now) {
+      pending_due_[v] = Time::never();
       for (std::uint32_t node = pending_head_[v]; node != kNoNode;) {
         const std::uint32_t next = pending_nodes_[node].next;
         list.push_back(pending_nodes_[node].reading);
@@ -1597,7 +1595,7 @@ class Storm {
       }
       list.resize(kept);
     }
-    gather_broadcast(v, now, only_clarifications, list);  // all before now
+    gather_broadcast(v, now, only_clarifications, list);
     if (list.empty()) return;
     std::sort(list.begin(), list.end(), [](const PendingRead& a, const PendingRead& b) { return a.at < b.at; });
     std::size_t n = 0;
@@ -1881,12 +1879,12 @@ class Storm {
   std::vector<PendingNode> pending_nodes_;  // readings kept by thinning, all readers
   std::uint32_t pending_free_ = kNoNode;
   std::vector<std::uint32_t> pending_head_;  // per reader: first kept reading
+  std::vector<Time> pending_due_;            // per reader: no kept reading is read before it
   std::vector<PendingRead> flush_scratch_;
   bool broadcasting_ = false;                // list copies to members as broadcasts (see Broadcast)
   std::int64_t drip_step_us_ = 0;            // the list's time between two copies
   std::vector<Broadcast> broadcasts_;
-  std::vector<std::uint32_t> bcast_cursor_;  // per member: broadcasts before it are resolved
-  std::vector<Time> bcast_absorbed_;         // per member: readings of broadcasts before it are absorbed
+  std::vector<std::uint32_t> bcast_cursor_;  // per member: the first broadcast not looked at yet
   std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
   std::uint32_t park_tickets_ = 0;
   MessageId thinning_cache_post_ = kNoMessage;
