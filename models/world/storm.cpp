@@ -393,7 +393,19 @@ class Storm {
                 t.us % 1'000'000};
   }
   std::size_t hour_index(Time t) const {
-    return static_cast<std::size_t>((t.us / 1'000'000 + hour_offset_s_) / 3600);
+    if (t.us < hour_cache_.lo || t.us >= hour_cache_.hi) {  // consecutive copies fall in one hour
+      const auto k = static_cast<std::size_t>((t.us / 1'000'000 + hour_offset_s_) / 3600);
+      hour_cache_ = {k, std::max<std::int64_t>(INT64_MIN / 2, hour_index_start(k).us), hour_index_start(k + 1).us};
+    }
+    return hour_cache_.index;
+  }
+  // t.us / p_.bin.us, remembered for the bin last asked about.
+  std::size_t bin_of(Time t) const {
+    if (t.us < bin_cache_.lo || t.us >= bin_cache_.hi) {
+      const auto b = t.us / p_.bin.us;
+      bin_cache_ = {static_cast<std::size_t>(b), b * p_.bin.us, (b + 1) * p_.bin.us};
+    }
+    return bin_cache_.index;
   }
   Time hour_index_start(std::size_t k) const {
     return Time{(static_cast<std::int64_t>(k) * 3600 - hour_offset_s_) * 1'000'000};
@@ -404,7 +416,7 @@ class Storm {
   }
   void series(std::size_t column, double amount = 1.0) { series_at(engine_.now(), column, amount); }
   void series_at(Time t, std::size_t column, double amount = 1.0) {
-    const auto bin = static_cast<std::size_t>(t.us / p_.bin.us);
+    const std::size_t bin = bin_of(t);
     if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
     rows_[bin][column] += amount;
   }
@@ -1360,7 +1372,7 @@ class Storm {
   void broadcast_copy(Outbound& o, std::uint32_t k, ActorId env_sender) {
     Broadcast& b = broadcasts_[o.broadcast];
     const Time t = engine_.now();
-    if (t != drip_time(b, k))
+    if (t.us != b.first_copy.us + drip_step_us_ * (static_cast<std::int64_t>(k) - static_cast<std::int64_t>(b.skipped.size())))
       throw std::logic_error("storm: a list copy left off its drip step (a bug in fast mode's broadcasts)");
     if (ordinary(k)) {
       const std::uint32_t dest = people_[k].host;
@@ -1698,9 +1710,13 @@ class Storm {
   // `done` is in them at T_j when arrive <= T_j < done: a difference array over j, one addition
   // and one subtraction per copy instead of a heap of every departure.
   void count_virtual_in_domains(Time arrive, Time done) {
-    const std::int64_t bin = p_.bin.us;
-    const auto first = static_cast<std::size_t>(std::max<std::int64_t>(0, (arrive.us + bin - 1) / bin - 1));
-    const auto past = static_cast<std::size_t>(std::max<std::int64_t>(0, (done.us + bin - 1) / bin - 1));
+    // The first j with T_j >= t: t's bin, or the one before when t falls on a bin's end.
+    auto first_sample = [this](Time t) -> std::size_t {
+      const std::size_t b = bin_of(t);
+      return t.us == bin_cache_.lo && b > 0 ? b - 1 : b;
+    };
+    const std::size_t first = first_sample(arrive);
+    const std::size_t past = first_sample(done);
     if (past <= first) return;
     if (domain_virtual_diff_.size() <= past) domain_virtual_diff_.resize(past + 1, 0);
     ++domain_virtual_diff_[first];
@@ -1898,6 +1914,11 @@ class Storm {
 
   Time horizon_{};
   std::int64_t hour_offset_s_ = 0;
+  struct IndexCache {
+    std::size_t index = 0;
+    std::int64_t lo = 1, hi = 0;  // [lo, hi) in microseconds; empty at first
+  };
+  mutable IndexCache hour_cache_, bin_cache_;
   std::vector<std::uint32_t> sender_inbox_per_hour_, uproar_per_hour_, reactions_per_hour_;
   std::vector<std::vector<double>> rows_;
   std::uint64_t depth_max_ = 0;
