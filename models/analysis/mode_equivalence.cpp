@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -85,55 +87,194 @@ std::string ModeEquivalence::table() const {
   return out;
 }
 
-ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int threads, double family_alpha) {
-  if (seeds < 2) throw std::invalid_argument("compare_modes: at least 2 seeds");
-  threads = std::max(1, threads);
-  const auto n = static_cast<std::size_t>(seeds);
-  std::vector<std::vector<std::pair<std::string, double>>> ref(n), fast(n);
-  std::vector<double> ref_wall(n), fast_wall(n);
-  std::vector<std::uint64_t> ref_events(n), fast_events(n);
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  auto work = [&](int first) {
-    try {
-      for (std::size_t i = static_cast<std::size_t>(first); i < n; i += static_cast<std::size_t>(threads)) {
-        RunOptions o;
-        o.seed = i + 1;
-        o.mode = Mode::reference;
-        const RunResult a = run_storm(s, o);
-        o.mode = Mode::fast;
-        const RunResult b = run_storm(s, o);
-        ref[i] = main_outcomes(a);
-        fast[i] = main_outcomes(b);
-        ref_wall[i] = a.wall_s;
-        fast_wall[i] = b.wall_s;
-        ref_events[i] = a.events_handled;
-        fast_events[i] = b.events_handled;
-      }
-    } catch (...) {
-      const std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
+namespace {
+
+// One seed's results in both modes.
+struct SeedResult {
+  std::vector<double> reference, fast;
+  double reference_wall_s = 0, fast_wall_s = 0;
+  std::uint64_t reference_events = 0, fast_events = 0;
+};
+
+std::vector<std::string> outcome_names_of(const std::vector<std::pair<std::string, double>>& v) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : v) names.push_back(name);
+  return names;
+}
+
+std::vector<double> values_of(const std::vector<std::pair<std::string, double>>& v) {
+  std::vector<double> values;
+  for (const auto& [name, value] : v) values.push_back(value);
+  return values;
+}
+
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  for (const char c : line) {
+    if (c == ',') {
+      cells.push_back(cell);
+      cell.clear();
+    } else {
+      cell += c;
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
-  work(0);
-  for (std::thread& t : pool) t.join();
-  if (failure) std::rethrow_exception(failure);
+  }
+  cells.push_back(cell);
+  return cells;
+}
+
+// The record file: a header "seed,mode,events,wall_s,<outcome>..." and one line per seed and
+// mode. A seed counts as recorded when both its lines are there; a last line cut short by an
+// interruption is ignored (and rewritten by the resumed run).
+std::map<int, SeedResult> read_record(const std::string& path, std::vector<std::string>& names) {
+  std::map<int, SeedResult> done;
+  std::ifstream in(path);
+  if (!in) return done;
+  std::string line;
+  if (!std::getline(in, line)) return done;
+  const std::vector<std::string> header = split_csv(line);
+  if (header.size() < 5 || header[0] != "seed" || header[1] != "mode" || header[2] != "events" || header[3] != "wall_s")
+    throw std::runtime_error(path + ": line 1: not a record of mailstorm_mode_equivalence (seed,mode,events,wall_s,...)");
+  names.assign(header.begin() + 4, header.end());
+  std::map<int, SeedResult> partial;
+  std::map<int, int> modes_seen;
+  int number = 1;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::vector<std::string> cells = split_csv(line);
+    if (cells.size() != 4 + names.size()) continue;  // cut short by an interruption
+    try {
+      const int seed = std::stoi(cells[0]);
+      SeedResult& r = partial[seed];
+      std::vector<double> values;
+      for (std::size_t j = 4; j < cells.size(); ++j) values.push_back(std::stod(cells[j]));
+      if (cells[1] == "reference") {
+        r.reference = values;
+        r.reference_events = std::stoull(cells[2]);
+        r.reference_wall_s = std::stod(cells[3]);
+        modes_seen[seed] |= 1;
+      } else if (cells[1] == "fast") {
+        r.fast = values;
+        r.fast_events = std::stoull(cells[2]);
+        r.fast_wall_s = std::stod(cells[3]);
+        modes_seen[seed] |= 2;
+      } else {
+        throw std::invalid_argument("mode");
+      }
+    } catch (const std::exception&) {
+      throw std::runtime_error(path + ": line " + std::to_string(number) +
+                               ": not a record of this tool (seed, mode reference|fast, events, wall_s, outcomes)");
+    }
+  }
+  for (const auto& [seed, modes] : modes_seen)
+    if (modes == 3) done[seed] = partial[seed];
+  return done;
+}
+
+std::string record_line(int seed, const char* mode, std::uint64_t events, double wall_s,
+                        const std::vector<double>& values) {
+  char cell[64];
+  std::string line = std::to_string(seed) + "," + mode + "," + std::to_string(events);
+  std::snprintf(cell, sizeof cell, ",%.17g", wall_s);
+  line += cell;
+  for (const double v : values) {
+    std::snprintf(cell, sizeof cell, ",%.17g", v);
+    line += cell;
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int threads, double family_alpha,
+                              const std::string& record_path, bool record_only_report) {
+  threads = std::max(1, threads);
+  std::vector<std::string> names;  // from the record's header, else from the first run
+  std::map<int, SeedResult> results;
+  if (!record_path.empty()) results = read_record(record_path, names);
+  if (record_only_report) {
+    if (record_path.empty()) throw std::invalid_argument("compare_modes: a report from the record needs a record file");
+  } else {
+    if (seeds < 2) throw std::invalid_argument("compare_modes: at least 2 seeds");
+    std::vector<int> todo;
+    for (int seed = 1; seed <= seeds; ++seed)
+      if (!results.count(seed)) todo.push_back(seed);
+    std::FILE* record = nullptr;
+    const bool header_needed = names.empty();
+    if (!record_path.empty()) {
+      record = std::fopen(record_path.c_str(), "a");
+      if (!record) throw std::runtime_error(record_path + ": cannot open for appending");
+      if (!header_needed) std::fputc('\n', record);  // ends a line an interruption may have cut short
+      std::fflush(record);
+    }
+    std::exception_ptr failure;
+    std::mutex mutex;  // guards results, record and failure
+    auto work = [&](std::size_t first) {
+      try {
+        for (std::size_t i = first; i < todo.size(); i += static_cast<std::size_t>(threads)) {
+          RunOptions o;
+          o.seed = static_cast<std::uint64_t>(todo[i]);
+          o.mode = Mode::reference;
+          const RunResult a = run_storm(s, o);
+          o.mode = Mode::fast;
+          const RunResult b = run_storm(s, o);
+          SeedResult r;
+          r.reference = values_of(main_outcomes(a));
+          r.fast = values_of(main_outcomes(b));
+          r.reference_wall_s = a.wall_s;
+          r.fast_wall_s = b.wall_s;
+          r.reference_events = a.events_handled;
+          r.fast_events = b.events_handled;
+          const std::lock_guard<std::mutex> lock(mutex);
+          const std::vector<std::string> run_names = outcome_names_of(main_outcomes(a));
+          if (names.empty()) {
+            names = run_names;
+            if (record && header_needed) {
+              std::string header = "seed,mode,events,wall_s";
+              for (const std::string& n : names) header += "," + n;
+              std::fputs((header + "\n").c_str(), record);
+            }
+          } else if (names != run_names) {
+            throw std::runtime_error(record_path + ": its outcomes are not this build's; use another record file");
+          }
+          if (record) {
+            std::fputs(record_line(todo[i], "reference", r.reference_events, r.reference_wall_s, r.reference).c_str(),
+                       record);
+            std::fputs(record_line(todo[i], "fast", r.fast_events, r.fast_wall_s, r.fast).c_str(), record);
+            std::fflush(record);
+          }
+          results[todo[i]] = std::move(r);
+        }
+      } catch (...) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(work, static_cast<std::size_t>(t));
+    work(0);
+    for (std::thread& t : pool) t.join();
+    if (record) std::fclose(record);
+    if (failure) std::rethrow_exception(failure);
+    // Only the seeds asked for (a record may hold more).
+    for (auto it = results.begin(); it != results.end();) it = it->first > seeds ? results.erase(it) : std::next(it);
+  }
+  if (results.size() < 2) throw std::runtime_error("compare_modes: fewer than 2 seeds to compare");
 
   ModeEquivalence e;
-  e.seeds = seeds;
+  const std::size_t n = results.size();
+  e.seeds = static_cast<int>(n);
   e.family_alpha = family_alpha;
-  const std::size_t k = ref[0].size();
+  const std::size_t k = names.size();
   e.outcome_alpha = family_alpha / static_cast<double>(k);
   for (std::size_t j = 0; j < k; ++j) {
     std::vector<double> a, b;
-    for (std::size_t i = 0; i < n; ++i) {
-      a.push_back(ref[i][j].second);
-      b.push_back(fast[i][j].second);
+    for (const auto& [seed, r] : results) {
+      a.push_back(r.reference[j]);
+      b.push_back(r.fast[j]);
     }
     OutcomeComparison c;
-    c.outcome = ref[0][j].first;
+    c.outcome = names[j];
     for (std::size_t i = 0; i < n; ++i) {
       c.mean_reference += a[i] / static_cast<double>(n);
       c.mean_fast += b[i] / static_cast<double>(n);
@@ -144,11 +285,11 @@ ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int thread
     c.differs = ks.p_value < e.outcome_alpha;
     e.outcomes.push_back(c);
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    e.reference_wall_s += ref_wall[i];
-    e.fast_wall_s += fast_wall[i];
-    e.reference_events += ref_events[i];
-    e.fast_events += fast_events[i];
+  for (const auto& [seed, r] : results) {
+    e.reference_wall_s += r.reference_wall_s;
+    e.fast_wall_s += r.fast_wall_s;
+    e.reference_events += r.reference_events;
+    e.fast_events += r.fast_events;
   }
   return e;
 }

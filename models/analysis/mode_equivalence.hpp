@@ -36,6 +36,12 @@ struct ModeEquivalence {
 
 // Runs seeds 1..seeds (replication 0) in both modes on `threads` threads and tests each main
 // outcome at family_alpha / (number of outcomes).
-ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int threads, double family_alpha);
+//
+// With a record file, every seed's outcomes in both modes are appended to it (CSV, flushed
+// seed by seed) and seeds already recorded there are not run again: a comparison that takes
+// hours can be stopped and resumed. With `record_only_report`, nothing is run and the test is
+// made on the seeds the file holds (at least 2).
+ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int threads, double family_alpha,
+                              const std::string& record_path = "", bool record_only_report = false);
 
 }  // namespace mailstorm::models

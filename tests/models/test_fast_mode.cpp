@@ -4,9 +4,13 @@
 // annoyance, explanations, suspicion).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "fast_mode_variants.hpp"
+#include "models/analysis/mode_equivalence.hpp"
 #include "models/output/results_writer.hpp"
 #include "storm_test_support.hpp"
 
@@ -64,3 +68,44 @@ TEST_CASE("fast mode handles far fewer events than reference mode", "[fast]") {
   CHECK(fast.outcomes.messages_total > 100000);  // a storm all the same
 }
 
+
+TEST_CASE("the equivalence run resumes from its record and reports from it alone", "[fast][equivalence]") {
+  const auto s = load(test::kSmallStorm, {});
+  const std::string path = "fast_mode_equivalence_record_test.csv";
+  std::remove(path.c_str());
+  // 4 seeds recorded, then an interruption cuts the last line short.
+  models::compare_modes(s, 4, 2, 0.01, path);
+  {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    REQUIRE(std::count(text.begin(), text.end(), '\n') == 1 + 2 * 4);
+    std::ofstream out(path, std::ios::trunc);
+    out << text.substr(0, text.size() - 40);  // the last seed's fast line, cut short
+  }
+  // Resumed to 6 seeds: seed 4 is run again, seeds 1-3 are not.
+  const models::ModeEquivalence resumed = models::compare_modes(s, 6, 2, 0.01, path);
+  const models::ModeEquivalence fresh = models::compare_modes(s, 6, 2, 0.01);
+  const models::ModeEquivalence reported = models::compare_modes(s, 0, 1, 0.01, path, true);
+  CHECK(resumed.seeds == 6);
+  CHECK(reported.seeds == 6);
+  REQUIRE(fresh.outcomes.size() == reported.outcomes.size());
+  for (std::size_t j = 0; j < fresh.outcomes.size(); ++j) {
+    INFO(fresh.outcomes[j].outcome);
+    CHECK(reported.outcomes[j].outcome == fresh.outcomes[j].outcome);
+    CHECK(reported.outcomes[j].mean_reference == Approx(fresh.outcomes[j].mean_reference).epsilon(1e-12));
+    CHECK(reported.outcomes[j].mean_fast == Approx(fresh.outcomes[j].mean_fast).epsilon(1e-12));
+    CHECK(reported.outcomes[j].d == fresh.outcomes[j].d);
+    CHECK(resumed.outcomes[j].d == fresh.outcomes[j].d);
+  }
+  CHECK(reported.fast_events == fresh.fast_events);
+  // A file that is not a record is refused with its name and line.
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "name,value\n";
+  }
+  CHECK_THROWS_WITH(models::compare_modes(s, 0, 1, 0.01, path, true),
+                    Catch::Contains(path) && Catch::Contains("line 1"));
+  std::remove(path.c_str());
+}
