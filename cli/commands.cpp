@@ -73,18 +73,22 @@ int validate(const Arguments& a, std::ostream& out, std::ostream& err) {
     out << ')';
   }
   out << ", " << s.explicitly_set().size() << " settings set, the rest at their defaults\n";
-  const std::uint64_t need = models::estimate_memory_bytes(s);
-  out << "  estimated memory for a run: " << bytes_text(need) << '\n';
-  if (const auto available = available_memory_bytes())
-    if (const auto refusal = models::refuse_if_too_large(s, *available))
-      err << "warning: `mailstorm run` would refuse it on this machine: " << *refusal << '\n';
+  out << "  estimated memory for a run: " << bytes_text(models::estimate_memory_bytes(s, models::Mode::reference))
+      << " (reference mode), " << bytes_text(models::estimate_memory_bytes(s, models::Mode::fast))
+      << " (fast mode)\n";
+  if (const auto available = available_memory_bytes()) {
+    if (const auto refusal = models::refuse_if_too_large(s, *available, models::Mode::fast))
+      err << "warning: `mailstorm run` would refuse it on this machine in either mode: " << *refusal << '\n';
+    else if (const auto refusal = models::refuse_if_too_large(s, *available, models::Mode::reference))
+      err << "warning: `mailstorm run` would refuse it on this machine (use --mode fast): " << *refusal << '\n';
+  }
   return kExitOk;
 }
 
 int run(const Arguments& a, std::ostream& out, std::ostream& err) {
   const scenario::Scenario s = load(a);
   if (const auto available = available_memory_bytes()) {
-    if (const auto refusal = models::refuse_if_too_large(s, *available)) {
+    if (const auto refusal = models::refuse_if_too_large(s, *available, *models::parse_mode(a.mode))) {
       err << "error: " << a.scenario << ": scenario too large for this machine: " << *refusal
           << '\n';
       return kExitUsage;

@@ -48,7 +48,8 @@ SweepOutcome run_sweep(const ExperimentArgs& a, const models::scenario::Scenario
   info.fingerprint = ex::text_fingerprint(digest);
   if (const auto available = available_memory_bytes()) {
     for (const ex::RunPoint& p : points)
-      if (const auto refusal = models::refuse_if_too_large(p.scenario, *available / std::max(1u, a.jobs)))
+      if (const auto refusal = models::refuse_if_too_large(p.scenario, *available / std::max(1u, a.jobs),
+                                                           *models::parse_mode(a.mode)))
         throw UsageError(a.inputs[0] + ": point " + p.name + " too large for " +
                          std::to_string(a.jobs) + " jobs on this machine: " + *refusal);
   }

@@ -1998,21 +1998,25 @@ RunResult StormRun::finish() {
   return impl_->storm.finish_run();
 }
 
-std::uint64_t estimate_memory_bytes(const scenario::Scenario& s) {
+std::uint64_t estimate_memory_bytes(const scenario::Scenario& s, Mode mode) {
   const auto members = static_cast<std::uint64_t>(s.integer("population.members"));
   const auto domains = static_cast<std::uint64_t>(s.integer("population.domains"));
   const std::uint64_t horizon_bins =
       static_cast<std::uint64_t>(s.duration("run.horizon").us / std::max<std::int64_t>(1, s.duration("run.bin").us));
   // Per member: person record, random stream, graph vertex and bounce state (~200 bytes), and
-  // a storm's working set of messages and envelopes that scales with the list (~150 bytes per
-  // member per accepted post, for a few dozen posts in flight).
-  return members * 200 + members * 150 * 8 + domains * 4096 + horizon_bins * 20 * 8 + (64u << 20);
+  // a storm's working set of messages and envelopes that scales with the list: in reference
+  // mode ~150 bytes per member per accepted post, for a few dozen posts in flight; in fast mode
+  // list copies to members keep no memory (broadcasts), and ~300 bytes per member cover the
+  // rest (measured: 515 MB for mega-list-1m, 2.76 GB for mega-list-10m).
+  const std::uint64_t working_set = mode == Mode::fast ? members * 300 : members * 150 * 8;
+  return members * 200 + working_set + domains * 4096 + horizon_bins * 20 * 8 + (64u << 20);
 }
 
-std::optional<std::string> refuse_if_too_large(const scenario::Scenario& s, std::uint64_t available) {
-  const std::uint64_t need = estimate_memory_bytes(s);
+std::optional<std::string> refuse_if_too_large(const scenario::Scenario& s, std::uint64_t available, Mode mode) {
+  const std::uint64_t need = estimate_memory_bytes(s, mode);
   if (need <= available) return std::nullopt;
-  return "this scenario needs about " + std::to_string(need >> 20) + " MiB (population.members = " +
+  return "this scenario needs about " + std::to_string(need >> 20) + " MiB in " + to_string(mode) +
+         " mode (population.members = " +
          std::to_string(s.integer("population.members")) + ", run.horizon / run.bin = " +
          std::to_string(s.duration("run.horizon").us / std::max<std::int64_t>(1, s.duration("run.bin").us)) +
          " bins) but only " + std::to_string(available >> 20) + " MiB are available";

@@ -89,10 +89,10 @@ class StormRun {
 // Runs the storm to the scenario's horizon. Throws ConservationError if the books do not balance.
 RunResult run_storm(const scenario::Scenario& scenario, const RunOptions& options);
 
-// A rough estimate of the memory a run needs, in bytes, from the scenario's sizes; and a refusal
-// message when it exceeds what the machine has (nullopt when it fits).
-std::uint64_t estimate_memory_bytes(const scenario::Scenario& scenario);
-std::optional<std::string> refuse_if_too_large(const scenario::Scenario& scenario,
-                                               std::uint64_t available_bytes);
+// A rough estimate of the memory a run needs, in bytes, from the scenario's sizes and the mode;
+// and a refusal message when it exceeds what the machine has (nullopt when it fits).
+std::uint64_t estimate_memory_bytes(const scenario::Scenario& scenario, Mode mode = Mode::reference);
+std::optional<std::string> refuse_if_too_large(const scenario::Scenario& scenario, std::uint64_t available_bytes,
+                                               Mode mode = Mode::reference);
 
 }  // namespace mailstorm::models

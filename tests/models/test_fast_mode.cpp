@@ -109,3 +109,18 @@ TEST_CASE("the equivalence run resumes from its record and reports from it alone
                     Catch::Contains(path) && Catch::Contains("line 1"));
   std::remove(path.c_str());
 }
+
+TEST_CASE("the memory estimate knows the mode: fast mode keeps no memory per list copy", "[fast][memory]") {
+  const auto s = load("scenarios/mega-list-10m.toml");
+  const std::uint64_t reference = models::estimate_memory_bytes(s, models::Mode::reference);
+  const std::uint64_t fast = models::estimate_memory_bytes(s, models::Mode::fast);
+  // Measured (docs/fast-mode.md): a fast run of mega-list-10m peaks at 2.76 GB. The estimate must
+  // not be below that, and must not refuse it on a 16 GB machine, as the reference estimate does.
+  CHECK(fast >= 2'760'000'000ull);
+  CHECK(fast < 16'000'000'000ull);
+  CHECK(reference > fast);
+  CHECK_FALSE(models::refuse_if_too_large(s, 16'000'000'000ull, models::Mode::fast).has_value());
+  const auto refusal = models::refuse_if_too_large(s, 4'000'000'000ull, models::Mode::fast);
+  REQUIRE(refusal.has_value());
+  CHECK_THAT(*refusal, Catch::Contains("fast mode") && Catch::Contains("population.members = 10000000"));
+}
