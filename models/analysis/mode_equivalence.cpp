@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "models/output/csv_reader.hpp"
 #include "models/world/storm.hpp"
 #include "sim/stats.hpp"
 
@@ -108,62 +111,60 @@ std::vector<double> values_of(const std::vector<std::pair<std::string, double>>&
   return values;
 }
 
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  for (const char c : line) {
-    if (c == ',') {
-      cells.push_back(cell);
-      cell.clear();
-    } else {
-      cell += c;
-    }
-  }
-  cells.push_back(cell);
-  return cells;
+// The record file: a header "seed,mode,events,wall_s,<outcome>..." and one line per seed and
+// mode. A seed counts as recorded when both its lines are there. An interruption can cut the
+// last line short; cut_short_tail() removes it before the file is appended to, so the file is
+// always whole lines (read with the project's CSV reader).
+
+// The file's whole lines (a line an interruption cut short, or one being written, left out).
+std::string whole_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  std::ostringstream all;
+  all << in.rdbuf();
+  std::string text = all.str();
+  const std::size_t last = text.rfind('\n');
+  text.resize(last == std::string::npos ? 0 : last + 1);
+  return text;
 }
 
-// The record file: a header "seed,mode,events,wall_s,<outcome>..." and one line per seed and
-// mode. A seed counts as recorded when both its lines are there; a last line cut short by an
-// interruption is ignored (and rewritten by the resumed run).
+// Before appending: the cut-short line goes, so that the file stays whole lines.
+void cut_short_tail(const std::string& path) {
+  if (!std::filesystem::exists(path)) return;
+  const std::size_t whole = whole_lines(path).size();
+  if (whole != std::filesystem::file_size(path)) std::filesystem::resize_file(path, whole);
+}
+
 std::map<int, SeedResult> read_record(const std::string& path, std::vector<std::string>& names) {
   std::map<int, SeedResult> done;
-  std::ifstream in(path);
-  if (!in) return done;
-  std::string line;
-  if (!std::getline(in, line)) return done;
-  const std::vector<std::string> header = split_csv(line);
-  if (header.size() < 5 || header[0] != "seed" || header[1] != "mode" || header[2] != "events" || header[3] != "wall_s")
+  const std::string text = whole_lines(path);
+  if (text.empty()) return done;
+  const CsvTable t = parse_csv(text, path);
+  if (t.header.size() < 5 || t.header[0] != "seed" || t.header[1] != "mode" || t.header[2] != "events" ||
+      t.header[3] != "wall_s")
     throw std::runtime_error(path + ": line 1: not a record of mailstorm_mode_equivalence (seed,mode,events,wall_s,...)");
-  names.assign(header.begin() + 4, header.end());
+  names.assign(t.header.begin() + 4, t.header.end());
   std::map<int, SeedResult> partial;
   std::map<int, int> modes_seen;
-  int number = 1;
-  while (std::getline(in, line)) {
-    ++number;
-    const std::vector<std::string> cells = split_csv(line);
-    if (cells.size() != 4 + names.size()) continue;  // cut short by an interruption
-    try {
-      const int seed = std::stoi(cells[0]);
-      SeedResult& r = partial[seed];
-      std::vector<double> values;
-      for (std::size_t j = 4; j < cells.size(); ++j) values.push_back(std::stod(cells[j]));
-      if (cells[1] == "reference") {
-        r.reference = values;
-        r.reference_events = std::stoull(cells[2]);
-        r.reference_wall_s = std::stod(cells[3]);
-        modes_seen[seed] |= 1;
-      } else if (cells[1] == "fast") {
-        r.fast = values;
-        r.fast_events = std::stoull(cells[2]);
-        r.fast_wall_s = std::stod(cells[3]);
-        modes_seen[seed] |= 2;
-      } else {
-        throw std::invalid_argument("mode");
-      }
-    } catch (const std::exception&) {
-      throw std::runtime_error(path + ": line " + std::to_string(number) +
-                               ": not a record of this tool (seed, mode reference|fast, events, wall_s, outcomes)");
+  for (std::size_t row = 0; row < t.rows.size(); ++row) {
+    const int seed = static_cast<int>(t.number(row, 0));
+    SeedResult& r = partial[seed];
+    std::vector<double> values;
+    for (std::size_t j = 4; j < t.header.size(); ++j) values.push_back(t.number(row, j));
+    const std::string& mode = t.rows[row][1];
+    if (mode == "reference") {
+      r.reference = values;
+      r.reference_events = static_cast<std::uint64_t>(t.number(row, 2));
+      r.reference_wall_s = t.number(row, 3);
+      modes_seen[seed] |= 1;
+    } else if (mode == "fast") {
+      r.fast = values;
+      r.fast_events = static_cast<std::uint64_t>(t.number(row, 2));
+      r.fast_wall_s = t.number(row, 3);
+      modes_seen[seed] |= 2;
+    } else {
+      throw std::runtime_error(path + ":" + std::to_string(t.lines[row]) + ": mode \"" + mode +
+                               "\": expected reference or fast");
     }
   }
   for (const auto& [seed, modes] : modes_seen)
@@ -191,7 +192,10 @@ ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int thread
   threads = std::max(1, threads);
   std::vector<std::string> names;  // from the record's header, else from the first run
   std::map<int, SeedResult> results;
-  if (!record_path.empty()) results = read_record(record_path, names);
+  if (!record_path.empty()) {
+    if (!record_only_report) cut_short_tail(record_path);
+    results = read_record(record_path, names);
+  }
   if (record_only_report) {
     if (record_path.empty()) throw std::invalid_argument("compare_modes: a report from the record needs a record file");
   } else {
@@ -204,8 +208,6 @@ ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int thread
     if (!record_path.empty()) {
       record = std::fopen(record_path.c_str(), "a");
       if (!record) throw std::runtime_error(record_path + ": cannot open for appending");
-      if (!header_needed) std::fputc('\n', record);  // ends a line an interruption may have cut short
-      std::fflush(record);
     }
     std::exception_ptr failure;
     std::mutex mutex;  // guards results, record and failure

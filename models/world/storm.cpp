@@ -176,9 +176,8 @@ class Storm {
       pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);
       pending_due_.assign(static_cast<std::size_t>(p_.members), Time::never());
     }
-    broadcasting_ = fast_;
     drip_step_us_ = sim::seconds_f(1.0 / p_.list.outbound_per_s).us;
-    if (broadcasting_) {
+    if (fast_) {  // list copies to members as broadcasts (see Broadcast)
       bcast_cursor_.assign(static_cast<std::size_t>(p_.members), 0);
     }
     const Time start_hour = hour_start(Time{0});
@@ -398,7 +397,7 @@ class Storm {
   std::size_t hour_index(Time t) const {
     if (t.us < hour_cache_.lo || t.us >= hour_cache_.hi) {  // consecutive copies fall in one hour
       const auto k = static_cast<std::size_t>((t.us / 1'000'000 + hour_offset_s_) / 3600);
-      hour_cache_ = {k, std::max<std::int64_t>(INT64_MIN / 2, hour_index_start(k).us), hour_index_start(k + 1).us};
+      hour_cache_ = {k, hour_index_start(k).us, hour_index_start(k + 1).us};
     }
     return hour_cache_.index;
   }
@@ -808,7 +807,7 @@ class Storm {
         dripping_ = false;
         return;
       }
-      const Time next = engine_.now() + sim::seconds_f(1.0 / p_.list.outbound_per_s);
+      const Time next = engine_.now() + Duration{drip_step_us_};
       if (!fast_ || !engine_.advance_within_handler(next, kDripPriority)) {
         engine_.schedule(next, Event{EventType::list_drip, 0, 0}, kDripPriority);
         return;
@@ -824,7 +823,7 @@ class Storm {
       const auto total = static_cast<std::uint32_t>(list_size());
       while (o.next < total) {
         const std::uint32_t k = o.next++;
-        if (broadcasting_ && k == 0) o.broadcast = open_broadcast(o.post);
+        if (fast_ && k == 0) o.broadcast = open_broadcast(o.post);
         if (k < p_.members && !bounces_.delivery_enabled(k)) {
           if (o.broadcast != kNoBroadcast) broadcasts_[o.broadcast].skipped.push_back(k);
           continue;
@@ -1386,14 +1385,19 @@ class Storm {
   // When member k's copy of broadcast b leaves the list (k not skipped).
   Time drip_time(const Broadcast& b, std::uint32_t k) const {
     const auto skipped_before = std::lower_bound(b.skipped.begin(), b.skipped.end(), k) - b.skipped.begin();
-    return Time{b.first_copy.us + drip_step_us_ * (static_cast<std::int64_t>(k) - skipped_before)};
+    return slot_time(b, static_cast<std::int64_t>(k) - skipped_before);
+  }
+  // The time of a broadcast's copy number `slot` (0 for its first copy).
+  Time slot_time(const Broadcast& b, std::int64_t slot) const {
+    return Time{b.first_copy.us + drip_step_us_ * slot};
   }
 
   // Member k's copy of the outbound head post, now.
   void broadcast_copy(Outbound& o, std::uint32_t k, ActorId env_sender) {
     Broadcast& b = broadcasts_[o.broadcast];
     const Time t = engine_.now();
-    if (t.us != b.first_copy.us + drip_step_us_ * (static_cast<std::int64_t>(k) - static_cast<std::int64_t>(b.skipped.size())))
+    // Every member skipped so far comes before k (drip_time without the search).
+    if (t != slot_time(b, static_cast<std::int64_t>(k) - static_cast<std::int64_t>(b.skipped.size())))
       throw std::logic_error("storm: a list copy left off its drip step (a bug in fast mode's broadcasts)");
     if (ordinary(k)) {
       const std::uint32_t dest = people_[k].host;
@@ -1421,7 +1425,7 @@ class Storm {
   // horizon, when nothing else can change an outcome). Readings still ahead go back to the kept
   // readings with the rest; a broadcast is looked at once per member.
   void gather_broadcast(std::uint32_t v, Time now, bool only_clarifications, std::vector<PendingRead>& list) {
-    if (!broadcasting_ || v >= bcast_cursor_.size() || !ordinary(v)) return;
+    if (v >= bcast_cursor_.size() || !ordinary(v)) return;  // (empty in reference mode)
     std::uint32_t i = bcast_cursor_[v];
     const Person& who = people_[v];
     const double read = 1.0 - p_.behaviour.never_read;
@@ -1780,7 +1784,7 @@ class Storm {
       // clarification read.
       const bool web_board = p_.explanation == Explanation::web_board || p_.explanation == Explanation::both;
       if (clarifications_possible)
-        for (std::uint32_t v = 0; v < std::max<std::size_t>(pending_head_.size(), bcast_cursor_.size()); ++v)
+        for (std::uint32_t v = 0; v < pending_head_.size(); ++v)  // every member, and outsiders with kept readings
           flush_pending(v, end, !web_board);
       for (Host& h : hosts_)
         for (const auto& [e, ticket] : h.parked)
@@ -1918,7 +1922,6 @@ class Storm {
   std::vector<std::uint32_t> pending_head_;  // per reader: first kept reading
   std::vector<Time> pending_due_;            // per reader: no kept reading is read before it
   std::vector<PendingRead> flush_scratch_;
-  bool broadcasting_ = false;                // list copies to members as broadcasts (see Broadcast)
   std::int64_t drip_step_us_ = 0;            // the list's time between two copies
   std::vector<Broadcast> broadcasts_;
   std::vector<std::uint32_t> bcast_cursor_;  // per member: the first broadcast not looked at yet
