@@ -12,16 +12,6 @@ namespace mailstorm::sim {
 
 namespace {
 
-// Distinct odd constants so that (a, b, c) and a permutation of it hash differently.
-constexpr std::uint64_t kSeedSalt = 0x9e3779b97f4a7c15ULL;
-constexpr std::uint64_t kReplicationSalt = 0xd1b54a32d192ed03ULL;
-constexpr std::uint64_t kStreamSalt = 0x8cb92ba72f3d8dd7ULL;
-
-std::uint64_t splitmix64_next(std::uint64_t& state) {
-  state += 0x9e3779b97f4a7c15ULL;
-  return mix64(state);
-}
-
 constexpr double kHalfLog2Pi = 0.91893853320467274178;  // log(2 pi) / 2
 
 // fc(k) = log(k!) - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2], the Stirling remainder used
@@ -78,24 +68,10 @@ double zipf_h_integral_inverse(double x, double s) {
 
 }  // namespace
 
-std::uint64_t mix64(std::uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t stream_id) {
-  // A chain, not a sum or xor of independent hashes: (a, b, c) and (b, a, c) differ, and each key
-  // goes through the full avalanche of mix64 before the next is folded in.
-  std::uint64_t key = mix64(seed ^ kSeedSalt);
-  key = mix64(key ^ mix64(replication + kReplicationSalt));
-  key = mix64(key ^ mix64(stream_id + kStreamSalt));
-  std::uint64_t sm = key;
-  for (std::uint64_t& word : s_) word = splitmix64_next(sm);
-  // xoshiro's one forbidden state. SplitMix64 cannot give four zero words in a row from one
-  // state (mix64 is a bijection of distinct inputs), but the guard costs nothing.
-  if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = kSeedSalt;
-}
+// A chain, not a sum or xor of independent hashes: (a, b, c) and (b, a, c) differ, and each key
+// goes through the full avalanche of mix64 before the next is folded in (StreamFamily).
+RandomStream::RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t stream_id)
+    : RandomStream(StreamFamily(seed, replication).stream(stream_id)) {}
 
 std::uint64_t RandomStream::uniform_int(std::uint64_t n) {
   if (n == 0) throw std::invalid_argument("RandomStream::uniform_int: n must be > 0");

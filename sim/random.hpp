@@ -13,6 +13,22 @@
 
 namespace mailstorm::sim {
 
+// SplitMix64's finaliser: a bijection of 64-bit words with full avalanche.
+inline std::uint64_t mix64(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+namespace detail {
+// Distinct odd constants so that (a, b, c) and a permutation of it hash differently.
+inline constexpr std::uint64_t kSeedSalt = 0x9e3779b97f4a7c15ULL;
+inline constexpr std::uint64_t kReplicationSalt = 0xd1b54a32d192ed03ULL;
+inline constexpr std::uint64_t kStreamSalt = 0x8cb92ba72f3d8dd7ULL;
+}  // namespace detail
+
+class StreamFamily;
+
 class RandomStream {
  public:
   RandomStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t stream_id);
@@ -56,6 +72,20 @@ class RandomStream {
   std::uint64_t poisson_ptrs(double mean);
   std::uint64_t binomial_btrd(std::uint64_t n, double p);
 
+  friend class StreamFamily;
+  // The stream whose three keys hash to `key` (see StreamFamily::stream).
+  struct FromKey {};
+  RandomStream(FromKey, std::uint64_t key) {
+    std::uint64_t sm = key;
+    for (std::uint64_t& word : s_) {
+      sm += 0x9e3779b97f4a7c15ULL;  // SplitMix64
+      word = mix64(sm);
+    }
+    // xoshiro's one forbidden state. SplitMix64 cannot give four zero words in a row from one
+    // state (mix64 is a bijection of distinct inputs), but the guard costs nothing.
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = detail::kSeedSalt;
+  }
+
   std::uint64_t s_[4];
   // Spare normal deviate of the polar method.
   double spare_normal_ = 0.0;
@@ -63,7 +93,20 @@ class RandomStream {
 };
 
 // SplitMix64 finaliser: a good 64-bit mixing function (used to derive stream keys).
-std::uint64_t mix64(std::uint64_t x);
+// The streams of one (seed, replication): stream(id) is RandomStream(seed, replication, id), the
+// same draws, with the two hashes of seed and replication done once. For code that makes streams
+// by the million (fast mode's per-copy streams), where those hashes were a tenth of a run.
+class StreamFamily {
+ public:
+  StreamFamily(std::uint64_t seed, std::uint64_t replication)
+      : key_(mix64(mix64(seed ^ detail::kSeedSalt) ^ mix64(replication + detail::kReplicationSalt))) {}
+  RandomStream stream(std::uint64_t stream_id) const {
+    return RandomStream(RandomStream::FromKey{}, mix64(key_ ^ mix64(stream_id + detail::kStreamSalt)));
+  }
+
+ private:
+  std::uint64_t key_;
+};
 
 // Weighted discrete choice in O(1) per draw (Vose's alias method).
 class AliasTable {

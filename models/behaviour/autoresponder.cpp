@@ -1,12 +1,31 @@
 // Vacation / out-of-office responders: RFC 3834 rules for compliant ones, none for naive ones.
 #include "models/behaviour/autoresponder.hpp"
 
+#include <algorithm>
+
 #include "sim/random.hpp"
 
 namespace mailstorm::models {
 
-std::size_t Autoresponder::PairHash::operator()(const Pair& p) const noexcept {
-  return static_cast<std::size_t>(sim::mix64(p.responder * 0x9E3779B97F4A7C15ULL ^ sim::mix64(p.correspondent)));
+// The pair's slot: its own if remembered, else the free slot where it belongs (the table grows
+// first if that would make it more than half full).
+Autoresponder::Slot& Autoresponder::slot_of(std::uint64_t responder, std::uint64_t correspondent) {
+  if (2 * (used_ + 1) > slots_.size()) {
+    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    used_ = 0;
+    for (const Slot& s : old)
+      if (s.used) {
+        Slot& to = slot_of(s.responder, s.correspondent);
+        to = s;
+        ++used_;
+      }
+  }
+  const std::size_t mask = slots_.size() - 1;  // a power of two
+  std::size_t i = static_cast<std::size_t>(sim::mix64(responder * 0x9E3779B97F4A7C15ULL ^ sim::mix64(correspondent))) & mask;
+  while (slots_[i].used && (slots_[i].responder != responder || slots_[i].correspondent != correspondent))
+    i = (i + 1) & mask;
+  return slots_[i];
 }
 
 // RFC 3834 section 2 (and sendmail vacation(1), Dovecot Sieve vacation, Gmail): a compliant
@@ -23,11 +42,15 @@ AutoreplyDecision Autoresponder::decide(AutoresponderKind kind, sim::Duration re
   if (kind == AutoresponderKind::compliant &&
       (h.null_envelope_sender || h.auto_submitted || h.list_headers || h.precedence_bulk || !h.addressed_explicitly))
     return AutoreplyDecision::suppressed_by_headers;
-  const Pair key{responder_id, correspondent_id};
   if (repeat_period > sim::Duration{0}) {
-    auto it = last_reply_.find(key);
-    if (it != last_reply_.end() && now - it->second < repeat_period) return AutoreplyDecision::suppressed_by_repeat;
-    last_reply_[key] = now;
+    Slot& s = slot_of(responder_id, correspondent_id);
+    if (s.used && now - s.last < repeat_period) return AutoreplyDecision::suppressed_by_repeat;
+    if (!s.used) {
+      s = Slot{responder_id, correspondent_id, now, true};
+      ++used_;
+    } else {
+      s.last = now;
+    }
   }
   return kind == AutoresponderKind::compliant ? AutoreplyDecision::reply_to_envelope_sender
                                               : AutoreplyDecision::reply_to_author;

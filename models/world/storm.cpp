@@ -153,7 +153,8 @@ class Storm {
       : p_(StormParams::from(scenario)),
         options_(options),
         engine_(options.queue),
-        list_rng_(options.seed, options.replication, 1),
+        streams_(options.seed, options.replication),
+        list_rng_(streams_.stream(1)),
         protection_(p_.storm_protection),
         bounces_(p_.bounce, static_cast<std::size_t>(p_.members)),
         home_profile_(ActivityProfile::named(p_.home_profile)),
@@ -320,7 +321,7 @@ class Storm {
     rngs_.reserve(members);
     std::vector<std::uint32_t> domain_members(static_cast<std::size_t>(p_.domains), 0);
     for (std::size_t i = 0; i < members; ++i) {
-      rngs_.emplace_back(options_.seed, options_.replication, stream_of_person(i));
+      rngs_.push_back(streams_.stream(stream_of_person(i)));
       sim::RandomStream& r = rngs_.back();
       Person& m = people_[i];
       const auto domain = static_cast<std::uint32_t>(domain_choice_.sample(r));
@@ -349,7 +350,7 @@ class Storm {
       configure(hosts_[kFirstDomainHost + static_cast<std::size_t>(d)], "domain_" + std::to_string(d + 1), hp);
     }
     for (std::size_t h = 0; h < hosts_.size(); ++h)
-      host_rngs_.emplace_back(options_.seed, options_.replication, 100 + h);
+      host_rngs_.push_back(streams_.stream(100 + h));
   }
 
   void draw_traits(Person& m, sim::RandomStream& r) const {
@@ -365,7 +366,7 @@ class Storm {
   void ensure_person(std::uint32_t vertex) {
     while (people_.size() <= vertex) {
       const std::size_t v = people_.size();
-      rngs_.emplace_back(options_.seed, options_.replication, stream_of_person(v));
+      rngs_.push_back(streams_.stream(stream_of_person(v)));
       Person o;
       o.host = kOutsideHost;
       draw_traits(o, rngs_.back());
@@ -1357,7 +1358,7 @@ class Storm {
   };
 
   sim::RandomStream copy_stream(std::uint32_t broadcast, std::uint32_t k) const {
-    return sim::RandomStream(options_.seed, options_.replication, ((std::uint64_t{broadcast} + 1) << 32) | k);
+    return streams_.stream(((std::uint64_t{broadcast} + 1) << 32) | k);
   }
 
   std::uint32_t open_broadcast(MessageId post) {
@@ -1887,6 +1888,7 @@ class Storm {
   StormParams p_;
   RunOptions options_;
   sim::Engine<Event> engine_;
+  sim::StreamFamily streams_;  // every stream of this run: (seed, replication, stream id)
   sim::RandomStream list_rng_;
   StormProtection protection_;
   BounceProcessor bounces_;

@@ -1,7 +1,10 @@
 // Auto-responders: RFC 3834 suppression and repeat period for compliant ones; naive ones.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "models/behaviour/autoresponder.hpp"
+#include "sim/random.hpp"
 
 using namespace mailstorm;
 using models::AutoreplyDecision;
@@ -91,4 +94,28 @@ TEST_CASE("naive responders: every time with period 0, else per period; none ans
   CHECK(ar.decide(naive, sim::days(1), list_mail(), 5, 2, at(sim::minutes(1))) == AutoreplyDecision::suppressed_by_repeat);
   CHECK(ar.decide(naive, sim::days(1), list_mail(), 5, 2, at(sim::days(1))) == AutoreplyDecision::reply_to_author);
   CHECK(ar.decide(AutoresponderKind::none, week, IncomingHeaders{}, 6, 2, at(sim::hours(0))) == AutoreplyDecision::none);
+}
+
+TEST_CASE("many responders and correspondents: the same decisions as a plain map of last answers", "[autoresponder]") {
+  // The table grows many times and its probe sequences collide; a std::map of the last answer
+  // per pair, with the rule written out, must agree on every decision.
+  Autoresponder ar;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, sim::Time> last;
+  sim::RandomStream r(7, 0, 1);
+  const sim::Duration period = sim::hours(5);
+  std::size_t replies = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint64_t responder = r.uniform_int(3000), correspondent = (r.uniform_int(40) << 33) + r.uniform_int(40);
+    const sim::Time now = at(sim::minutes(i / 20));
+    const auto key = std::make_pair(responder, correspondent);
+    const auto it = last.find(key);
+    const bool expect_reply = it == last.end() || now - it->second >= period;
+    if (expect_reply) last[key] = now;
+    const AutoreplyDecision d = ar.decide(compliant, period, IncomingHeaders{}, responder, correspondent, now);
+    REQUIRE(d == (expect_reply ? AutoreplyDecision::reply_to_envelope_sender : AutoreplyDecision::suppressed_by_repeat));
+    replies += expect_reply;
+  }
+  CHECK(ar.remembered() == last.size());
+  CHECK(last.size() > 100000);              // the table grew far past its first size
+  CHECK(replies > last.size());             // and periods ran out and restarted
 }
