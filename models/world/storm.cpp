@@ -502,14 +502,15 @@ class Storm {
   // The time-weighted level counts envelopes with events; copies served without events (fast
   // mode) are added to the mean from their sojourn times and to the peak here.
   void set_level(Host& h) {
-    settle_virtual(h, engine_.now());
     const std::int64_t now_level = h.busy + static_cast<std::int64_t>(h.waiting.size());
     if (&h >= &hosts_[kFirstDomainHost]) domains_level_ += now_level - h.level_recorded;  // for the time series
     h.level_recorded = now_level;
-    const auto level = static_cast<double>(now_level);
-    h.level.set(engine_.now(), level);
-    h.figures.peak_queue = std::max<std::uint64_t>(
-        h.figures.peak_queue, static_cast<std::uint64_t>(level) + h.virtual_departures.size());
+    h.level.set(engine_.now(), static_cast<double>(now_level));
+    // The copies listed bound those still in service from above: exact only when they could
+    // pass the peak (see settle_virtual).
+    const auto listed = [&] { return static_cast<std::uint64_t>(now_level) + h.virtual_departures.size(); };
+    if (listed() > h.figures.peak_queue) settle_virtual(h, engine_.now());
+    h.figures.peak_queue = std::max<std::uint64_t>(h.figures.peak_queue, listed());
   }
 
   // The sending host offers envelope e to the recipient's host.
@@ -518,9 +519,12 @@ class Storm {
     const std::uint32_t dest = host_of(env.to);
     Host& h = hosts_[dest];
     const Time now = engine_.now();
-    const std::int64_t in_virtual = settle_virtual(h, now);  // always 0 in reference mode
-    if (!h.up || h.busy + in_virtual + static_cast<std::int64_t>(h.waiting.size()) >= h.spool_limit ||
-        !rate_allows(h, now)) {
+    // Copies in service without events (fast mode; none in reference mode): the ones listed
+    // are an upper bound, counted exactly only when a decision depends on it.
+    std::int64_t in_virtual = static_cast<std::int64_t>(h.virtual_departures.size());
+    const auto spool_full = [&] { return h.busy + in_virtual + static_cast<std::int64_t>(h.waiting.size()) >= h.spool_limit; };
+    if (h.up && spool_full()) in_virtual = settle_virtual(h, now);
+    if (!h.up || spool_full() || !rate_allows(h, now)) {
       ++h.figures.refused;
       defer(e);
       return;
@@ -528,6 +532,7 @@ class Storm {
     ++h.figures.accepted;
     bump(h.accepted_per_hour, hour_index(now));
     move_custody(env, dest);
+    if (h.busy + in_virtual >= h.concurrency) in_virtual = settle_virtual(h, now);
     if (h.busy + in_virtual < h.concurrency) {
       ++h.busy;
       start_service(dest, e);
@@ -541,8 +546,12 @@ class Storm {
   // Starts serving queued envelopes while sessions are free.
   void serve_waiting(std::uint32_t host) {
     Host& h = hosts_[host];
-    const std::int64_t in_virtual = settle_virtual(h, engine_.now());
-    while (h.busy + in_virtual < h.concurrency && !h.waiting.empty()) {
+    // A session is free: surely when the copies listed leave one, else by the exact count.
+    const auto session_free = [&] {
+      return h.busy + static_cast<std::int64_t>(h.virtual_departures.size()) < h.concurrency ||
+             h.busy + settle_virtual(h, engine_.now()) < h.concurrency;
+    };
+    while (!h.waiting.empty() && session_free()) {
       const std::uint32_t next = h.waiting.front();
       h.waiting.pop_front();
       ++h.busy;
@@ -1241,11 +1250,12 @@ class Storm {
     if (t.us >= h.virtual_min) {
       std::int64_t earliest = INT64_MAX;
       std::size_t kept = 0;
-      for (const std::int64_t done : d)
-        if (done > t.us) {
-          d[kept++] = done;
-          earliest = std::min(earliest, done);
-        }
+      for (const std::int64_t done : d) {  // without branches: which ones left is a coin toss
+        const bool stays = done > t.us;
+        d[kept] = done;
+        kept += stays;
+        earliest = std::min(earliest, stays ? done : INT64_MAX);
+      }
       d.resize(kept);
       h.virtual_min = earliest;
     }
