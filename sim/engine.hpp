@@ -90,6 +90,10 @@ class Engine {
     return true;
   }
 
+  // Inside a handler: the limit of the current run() (events at or after it do not run in it);
+  // Time::never() outside one.
+  Time run_limit() const { return run_until_; }
+
   // Time of the next event that will run, if any.
   std::optional<Time> peek() {
     const QueueEntry* e = front();

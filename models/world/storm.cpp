@@ -29,6 +29,7 @@
 #include "models/population/contact_graph.hpp"
 #include "models/world/params.hpp"
 #include "sim/engine.hpp"
+#include "sim/queue_radix_heap.hpp"
 #include "sim/random.hpp"
 #include "sim/stats.hpp"
 
@@ -54,6 +55,7 @@ enum class EventType : std::uint8_t {
   read_candidate, // actor a reads list post b, a reading thinning kept (it may draw a reaction)
   host_wake,      // host a: a session freed by a copy served without an event; start waiting mail
   park_expiry,    // envelope a, parked while its destination is down (ticket b), expires
+  retry_due,      // host a: deferred envelopes are due to retry it (see Host::retries)
 };
 
 struct Event {
@@ -130,6 +132,15 @@ struct Host {
   std::uint64_t virtual_queued = 0;
   bool wake_pending = false;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parked;
+  // Fast mode: deferred envelopes whose next retry of this host is a plain one (no expiry, no
+  // delay warning due then), keyed (retry time, sequence) with the envelope as `slot`; the one
+  // pending retry_due event for them (at retry_due_at); whether they are being processed; and
+  // the completion times of the envelopes in service here (unordered).
+  std::unique_ptr<sim::RadixHeap> retries;
+  Time retry_due_at = Time::never();
+  sim::EventId retry_due_event{};
+  bool retrying = false;
+  std::vector<std::int64_t> completions;
 };
 
 // Time-series columns after the per-kind "created_*" ones.
@@ -562,11 +573,20 @@ class Storm {
 
   void start_service(std::uint32_t host, std::uint32_t e) {
     const double s = host_rngs_[host].exponential(hosts_[host].per_server_rate);
-    engine_.schedule_after(sim::seconds_f(s), Event{EventType::service_done, e, host});
+    const Time done = engine_.now() + sim::seconds_f(s);
+    if (fast_) hosts_[host].completions.push_back(done.us);
+    engine_.schedule(done, Event{EventType::service_done, e, host});
   }
 
   void on_service_done(std::uint32_t e, std::uint32_t host) {
     Host& h = hosts_[host];
+    if (fast_) {
+      auto& c = h.completions;
+      const auto it = std::find(c.begin(), c.end(), engine_.now().us);
+      if (it == c.end()) throw std::logic_error("storm: a service ended that was not recorded (a bug in fast mode)");
+      *it = c.back();
+      c.pop_back();
+    }
     if (!h.up) {
       // The host was shut down: mail it had accepted stays in its queue (on disk) until it is
       // back, and nothing more is served meanwhile.
@@ -605,7 +625,12 @@ class Storm {
       park(e);
       return;
     }
-    engine_.schedule(next_retry(envelopes_[e], now), Event{EventType::retry, e, 0});
+    const Time next = next_retry(envelopes_[e], now);
+    if (fast_ && plain_retry(envelopes_[e], next)) {
+      queue_retry(e, next);
+      return;
+    }
+    engine_.schedule(next, Event{EventType::retry, e, 0});
   }
 
   // When a deferred envelope is tried next (the Postfix schedule, capped at its queue lifetime).
@@ -625,6 +650,81 @@ class Storm {
       return;
     }
     attempt(e);
+  }
+
+  // ---- retries to a full host, in batches (fast mode) --------------------------------------
+  // A storm's backscatter can keep a host's spool full for hours while millions of deferred
+  // envelopes retry it, every one refused. Fast mode queues a deferred envelope at its
+  // destination (Host::retries) when its next retry is plain: not past its queue lifetime and
+  // no delay warning due, so that the retry is exactly an attempt, and a deferral to its next
+  // retry if refused. One retry_due event per host takes them in (time, sequence) order: those
+  // due now go through on_retry as a retry event would. Those due later, before anything can
+  // change the host's answer, are refused there and then: while a host that cannot go down and
+  // has no rate limit is full by its own envelopes, it refuses every attempt until one of them
+  // is served. The batch stops before that completion, before the minimal backoff (so every
+  // later deferral is queued after it), and before the end of the current run.
+  bool plain_retry(const Envelope& env, Time at) const {
+    if (p_.retry.expired(env.first_attempt, at)) return false;
+    return !(p_.retry.delay_warning_after.us > 0 && !env.warned && env.env_sender != kNoActor &&
+             at - env.first_attempt >= p_.retry.delay_warning_after);
+  }
+
+  void queue_retry(std::uint32_t e, Time at) {
+    const std::uint32_t dest = host_of(envelopes_[e].to);
+    Host& h = hosts_[dest];
+    if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
+    h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(at.us), retry_sequence_++, e});
+    if (!h.retrying && at < h.retry_due_at) schedule_retry_due(dest, at);
+  }
+
+  void schedule_retry_due(std::uint32_t host, Time at) {
+    Host& h = hosts_[host];
+    if (h.retry_due_at != Time::never()) engine_.cancel(h.retry_due_event);
+    h.retry_due_at = at;
+    h.retry_due_event = engine_.schedule(at, Event{EventType::retry_due, host, 0});
+  }
+
+  // Until when host h surely refuses every attempt, from now (now itself if not surely).
+  Time refuses_until(std::uint32_t host) const {
+    const Host& h = hosts_[host];
+    const Time now = engine_.now();
+    if (!h.up || (host == kSenderHost && p_.sender_shutdown) || h.rate_limit > 0 ||
+        h.busy + static_cast<std::int64_t>(h.waiting.size()) < h.spool_limit)
+      return now;
+    Time until = std::min({now + p_.retry.minimal_backoff, engine_.run_limit(), horizon_});
+    for (const std::int64_t done : h.completions) until = std::min(until, Time{done});
+    return until;
+  }
+
+  void on_retry_due(std::uint32_t host) {
+    Host& h = hosts_[host];
+    h.retry_due_at = Time::never();
+    h.retrying = true;
+    const Time now = engine_.now();
+    Time refusing = refuses_until(host);
+    while (!h.retries->empty()) {
+      const sim::QueueEntry next = h.retries->top();
+      const Time at{static_cast<std::int64_t>(next.time)};
+      if (at > now && at >= refusing) break;
+      h.retries->pop();
+      if (at <= now) {
+        on_retry(next.slot);  // as a retry event would
+        refusing = refuses_until(host);
+        continue;
+      }
+      // Refused at `at`: on_retry, attempt and defer, with nothing else changed.
+      Envelope& env = envelopes_[next.slot];
+      ++hosts_[env.from_host].figures.retries;
+      ++h.figures.refused;
+      ++hosts_[env.from_host].figures.deferred;
+      const Time again = next_retry(env, at);
+      if (plain_retry(env, again))
+        h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(again.us), retry_sequence_++, next.slot});
+      else
+        engine_.schedule(again, Event{EventType::retry, next.slot, 0});
+    }
+    h.retrying = false;
+    if (!h.retries->empty()) schedule_retry_due(host, Time{static_cast<std::int64_t>(h.retries->top().time)});
   }
 
   // A permanent failure: the responsible host returns a DSN to the envelope sender, unless the
@@ -1722,6 +1822,7 @@ class Storm {
       case EventType::read_candidate: on_read_candidate(e.a, e.b); break;
       case EventType::host_wake: on_host_wake(e.a); break;
       case EventType::park_expiry: on_park_expiry(e.a, e.b); break;
+      case EventType::retry_due: on_retry_due(e.a); break;
     }
   }
 
@@ -1939,6 +2040,7 @@ class Storm {
   std::vector<std::uint32_t> bcast_cursor_;  // per member: the first broadcast not looked at yet
   std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
   std::uint32_t park_tickets_ = 0;
+  std::uint64_t retry_sequence_ = 0;  // fast mode: FIFO order of retries due at one instant
   MessageId thinning_cache_post_ = kNoMessage;
   bool thinning_cache_via_list_ = false;
   std::array<Thinning, 3> thinning_cache_{};

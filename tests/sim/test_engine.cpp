@@ -340,4 +340,10 @@ TEST_CASE("engine: advance_within_handler moves the clock only when nothing is s
   limited.run(Time{20}, [&](const Tag&) { advanced = limited.advance_within_handler(Time{20}, 128); });
   CHECK_FALSE(advanced);
   CHECK(limited.now() == Time{20});
+  // run_limit(): the until of the run in progress inside a handler, never outside one.
+  Time seen = Time::zero();
+  limited.schedule(Time{25}, Tag{2});
+  limited.run(Time{40}, [&](const Tag&) { seen = limited.run_limit(); });
+  CHECK(seen == Time{40});
+  CHECK(limited.run_limit() == Time::never());
 }

@@ -29,6 +29,7 @@
 
 using mailstorm::sim::AliasTable;
 using mailstorm::sim::RandomStream;
+using mailstorm::sim::StreamFamily;
 
 namespace {
 
@@ -502,4 +503,18 @@ TEST_CASE("random: alias table", "[random]") {
   // Huge finite weights must not overflow the normalisation.
   const std::vector<double> huge = {1e308, 1e308, 1e308};
   CHECK(AliasTable(huge).probability(2) == Approx(1.0 / 3));
+}
+
+TEST_CASE("a stream family gives the same streams as the three-key constructor", "[random]") {
+  for (std::uint64_t seed : {0ULL, 1ULL, 42ULL, ~0ULL})
+    for (std::uint64_t rep : {0ULL, 3ULL})
+      for (std::uint64_t id : {0ULL, 1ULL, (7ULL << 32) | 5ULL}) {
+        const StreamFamily family(seed, rep);
+        RandomStream a = family.stream(id), b(seed, rep, id);
+        for (int i = 0; i < 8; ++i) REQUIRE(a.next_u64() == b.next_u64());
+      }
+  // ...and different keys still give different streams.
+  const StreamFamily f(1, 0);
+  CHECK(f.stream(1).next_u64() != f.stream(2).next_u64());
+  CHECK(StreamFamily(1, 0).stream(5).next_u64() != StreamFamily(1, 1).stream(5).next_u64());
 }
