@@ -136,6 +136,15 @@ struct Host {
   // delay warning due then), keyed (retry time, sequence) with the envelope as `slot`; the one
   // pending retry_due event for them (at retry_due_at); whether they are being processed; and
   // the completion times of the envelopes in service here (unordered).
+  // (Most are pushed in time order, refused in a batch with the same backoff: those go to a
+  // FIFO queue with what a refusal needs, the others to a radix heap of envelope numbers.)
+  struct QueuedRetry {
+    std::int64_t at_us;
+    std::uint64_t sequence;
+    std::int64_t first_attempt_us;
+    std::uint32_t envelope, from_host;
+  };
+  std::deque<QueuedRetry> retries_in_order;
   std::unique_ptr<sim::RadixHeap> retries;
   Time retry_due_at = Time::never();
   sim::EventId retry_due_event{};
@@ -323,7 +332,7 @@ class Storm {
     for (std::size_t k = 0; k < weights.size(); ++k)
       weights[k] = std::pow(static_cast<double>(k + 1), -p_.domain_zipf);
     domain_choice_ = sim::AliasTable(weights);
-    for (std::int64_t d = 0; d < p_.domains; ++d) hosts_.push_back(Host{});
+    hosts_.resize(kFirstDomainHost + static_cast<std::size_t>(p_.domains));
   }
 
   void build_people() {
@@ -634,9 +643,10 @@ class Storm {
   }
 
   // When a deferred envelope is tried next (the Postfix schedule, capped at its queue lifetime).
-  Time next_retry(const Envelope& env, Time now) const {
-    Time next = p_.retry.next_attempt(env.first_attempt, now);
-    const Time deadline = env.first_attempt + p_.retry.queue_lifetime;
+  Time next_retry(const Envelope& env, Time now) const { return next_retry_after(env.first_attempt, now); }
+  Time next_retry_after(Time first_attempt, Time now) const {
+    Time next = p_.retry.next_attempt(first_attempt, now);
+    const Time deadline = first_attempt + p_.retry.queue_lifetime;
     if (next == Time::never() || next > deadline) next = deadline;
     if (next <= now) next = now + sim::seconds(1);
     return next;
@@ -670,11 +680,41 @@ class Storm {
   }
 
   void queue_retry(std::uint32_t e, Time at) {
-    const std::uint32_t dest = host_of(envelopes_[e].to);
+    const Envelope& env = envelopes_[e];
+    const std::uint32_t dest = host_of(env.to);
     Host& h = hosts_[dest];
-    if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
-    h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(at.us), retry_sequence_++, e});
+    if (h.retries_in_order.empty() || at.us >= h.retries_in_order.back().at_us) {
+      h.retries_in_order.push_back({at.us, retry_sequence_++, env.first_attempt.us, e, env.from_host});
+    } else {
+      if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
+      h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(at.us), retry_sequence_++, e});
+    }
     if (!h.retrying && at < h.retry_due_at) schedule_retry_due(dest, at);
+  }
+
+  // The next queued retry of host h, if any: (time, sequence) smallest of the two queues.
+  std::optional<Host::QueuedRetry> next_queued_retry(Host& h) {
+    const bool heap = h.retries && !h.retries->empty();
+    if (heap) {
+      const sim::QueueEntry& top = h.retries->top();
+      if (h.retries_in_order.empty() || earlier(top, h.retries_in_order.front())) {
+        const Envelope& env = envelopes_[top.slot];
+        return Host::QueuedRetry{static_cast<std::int64_t>(top.time), top.order, env.first_attempt.us, top.slot,
+                                 env.from_host};
+      }
+    }
+    if (h.retries_in_order.empty()) return std::nullopt;
+    return h.retries_in_order.front();
+  }
+  static bool earlier(const sim::QueueEntry& a, const Host::QueuedRetry& b) {
+    return static_cast<std::int64_t>(a.time) < b.at_us ||
+           (static_cast<std::int64_t>(a.time) == b.at_us && a.order < b.sequence);
+  }
+  void pop_queued_retry(Host& h, const Host::QueuedRetry& r) {
+    if (!h.retries_in_order.empty() && h.retries_in_order.front().sequence == r.sequence)
+      h.retries_in_order.pop_front();
+    else
+      h.retries->pop();
   }
 
   void schedule_retry_due(std::uint32_t host, Time at) {
@@ -702,29 +742,34 @@ class Storm {
     h.retrying = true;
     const Time now = engine_.now();
     Time refusing = refuses_until(host);
-    while (!h.retries->empty()) {
-      const sim::QueueEntry next = h.retries->top();
-      const Time at{static_cast<std::int64_t>(next.time)};
+    while (const auto next = next_queued_retry(h)) {
+      const Time at{next->at_us};
       if (at > now && at >= refusing) break;
-      h.retries->pop();
+      pop_queued_retry(h, *next);
       if (at <= now) {
-        on_retry(next.slot);  // as a retry event would
+        on_retry(next->envelope);  // as a retry event would
         refusing = refuses_until(host);
         continue;
       }
       // Refused at `at`: on_retry, attempt and defer, with nothing else changed.
-      Envelope& env = envelopes_[next.slot];
-      ++hosts_[env.from_host].figures.retries;
+      ++hosts_[next->from_host].figures.retries;
       ++h.figures.refused;
-      ++hosts_[env.from_host].figures.deferred;
-      const Time again = next_retry(env, at);
-      if (plain_retry(env, again))
-        h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(again.us), retry_sequence_++, next.slot});
-      else
-        engine_.schedule(again, Event{EventType::retry, next.slot, 0});
+      ++hosts_[next->from_host].figures.deferred;
+      const Time first{next->first_attempt_us};
+      const Time again = next_retry_after(first, at);
+      const bool plain = p_.retry.delay_warning_after.us > 0 ? plain_retry(envelopes_[next->envelope], again)
+                                                             : !p_.retry.expired(first, again);
+      if (!plain) {
+        engine_.schedule(again, Event{EventType::retry, next->envelope, 0});
+      } else if (h.retries_in_order.empty() || again.us >= h.retries_in_order.back().at_us) {
+        h.retries_in_order.push_back({again.us, retry_sequence_++, next->first_attempt_us, next->envelope, next->from_host});
+      } else {
+        if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
+        h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(again.us), retry_sequence_++, next->envelope});
+      }
     }
     h.retrying = false;
-    if (!h.retries->empty()) schedule_retry_due(host, Time{static_cast<std::int64_t>(h.retries->top().time)});
+    if (const auto next = next_queued_retry(h)) schedule_retry_due(host, Time{next->at_us});
   }
 
   // A permanent failure: the responsible host returns a DSN to the envelope sender, unless the
