@@ -5,7 +5,9 @@
 // Prints, per main outcome, both means, the two-sample Kolmogorov-Smirnov D and p-value, and
 // exits 1 when the modes differ (family-wise level 0.01, Bonferroni over the outcomes).
 // --record FILE keeps every seed's outcomes (CSV) and resumes from them: a Bedlam comparison
-// takes hours. --report-from-record runs nothing and tests the seeds the file holds.
+// takes hours. A seed recorded in reference mode only runs fast mode only: after a change to
+// fast mode alone, `grep -v ',fast,' OLD.csv > NEW.csv` and --record NEW.csv re-check it at half
+// the cost. --report-from-record runs nothing and tests the seeds the file holds.
 #include <cstdio>
 #include <exception>
 #include <iostream>

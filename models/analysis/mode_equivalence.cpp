@@ -112,7 +112,9 @@ std::vector<double> values_of(const std::vector<std::pair<std::string, double>>&
 }
 
 // The record file: a header "seed,mode,events,wall_s,<outcome>..." and one line per seed and
-// mode. A seed counts as recorded when both its lines are there. An interruption can cut the
+// mode. A seed counts as recorded when both its lines are there. A seed with only its reference
+// line runs fast mode alone: after a change to fast mode only, keeping the reference lines of a
+// record (grep -v ',fast,') re-checks fast mode at half the cost. An interruption can cut the
 // last line short; cut_short_tail() removes it before the file is appended to, so the file is
 // always whole lines (read with the project's CSV reader).
 
@@ -135,7 +137,8 @@ void cut_short_tail(const std::string& path) {
   if (whole != std::filesystem::file_size(path)) std::filesystem::resize_file(path, whole);
 }
 
-std::map<int, SeedResult> read_record(const std::string& path, std::vector<std::string>& names) {
+std::map<int, SeedResult> read_record(const std::string& path, std::vector<std::string>& names,
+                                      std::map<int, SeedResult>* reference_only = nullptr) {
   std::map<int, SeedResult> done;
   const std::string text = whole_lines(path);
   if (text.empty()) return done;
@@ -167,8 +170,10 @@ std::map<int, SeedResult> read_record(const std::string& path, std::vector<std::
                                "\": expected reference or fast");
     }
   }
-  for (const auto& [seed, modes] : modes_seen)
+  for (const auto& [seed, modes] : modes_seen) {
     if (modes == 3) done[seed] = partial[seed];
+    if (modes == 1 && reference_only) (*reference_only)[seed] = partial[seed];
+  }
   return done;
 }
 
@@ -192,9 +197,10 @@ ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int thread
   threads = std::max(1, threads);
   std::vector<std::string> names;  // from the record's header, else from the first run
   std::map<int, SeedResult> results;
+  std::map<int, SeedResult> reference_only;  // seeds whose reference run is recorded alone
   if (!record_path.empty()) {
     if (!record_only_report) cut_short_tail(record_path);
-    results = read_record(record_path, names);
+    results = read_record(record_path, names, &reference_only);
   }
   if (record_only_report) {
     if (record_path.empty()) throw std::invalid_argument("compare_modes: a report from the record needs a record file");
@@ -216,19 +222,27 @@ ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int thread
         for (std::size_t i = first; i < todo.size(); i += static_cast<std::size_t>(threads)) {
           RunOptions o;
           o.seed = static_cast<std::uint64_t>(todo[i]);
-          o.mode = Mode::reference;
-          const RunResult a = run_storm(s, o);
+          const auto recorded = reference_only.find(todo[i]);  // (read only: no lock needed)
+          const bool reuse = recorded != reference_only.end();
+          SeedResult r;
+          std::vector<std::string> run_names;
+          if (reuse) {
+            r = recorded->second;
+          } else {
+            o.mode = Mode::reference;
+            const RunResult a = run_storm(s, o);
+            r.reference = values_of(main_outcomes(a));
+            r.reference_wall_s = a.wall_s;
+            r.reference_events = a.events_handled;
+            run_names = outcome_names_of(main_outcomes(a));
+          }
           o.mode = Mode::fast;
           const RunResult b = run_storm(s, o);
-          SeedResult r;
-          r.reference = values_of(main_outcomes(a));
           r.fast = values_of(main_outcomes(b));
-          r.reference_wall_s = a.wall_s;
           r.fast_wall_s = b.wall_s;
-          r.reference_events = a.events_handled;
           r.fast_events = b.events_handled;
+          if (reuse) run_names = outcome_names_of(main_outcomes(b));
           const std::lock_guard<std::mutex> lock(mutex);
-          const std::vector<std::string> run_names = outcome_names_of(main_outcomes(a));
           if (names.empty()) {
             names = run_names;
             if (record && header_needed) {
@@ -240,8 +254,9 @@ ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int thread
             throw std::runtime_error(record_path + ": its outcomes are not this build's; use another record file");
           }
           if (record) {
-            std::fputs(record_line(todo[i], "reference", r.reference_events, r.reference_wall_s, r.reference).c_str(),
-                       record);
+            if (!reuse)
+              std::fputs(record_line(todo[i], "reference", r.reference_events, r.reference_wall_s, r.reference).c_str(),
+                         record);
             std::fputs(record_line(todo[i], "fast", r.fast_events, r.fast_wall_s, r.fast).c_str(), record);
             std::fflush(record);
           }

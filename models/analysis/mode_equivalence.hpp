@@ -39,8 +39,10 @@ struct ModeEquivalence {
 //
 // With a record file, every seed's outcomes in both modes are appended to it (CSV, flushed
 // seed by seed) and seeds already recorded there are not run again: a comparison that takes
-// hours can be stopped and resumed. With `record_only_report`, nothing is run and the test is
-// made on the seeds the file holds (at least 2).
+// hours can be stopped and resumed. A seed recorded in reference mode only is run in fast mode
+// only (to re-check fast mode after a change to it alone, keep a record's reference lines). With
+// `record_only_report`, nothing is run and the test is made on the seeds the file holds (at
+// least 2).
 ModeEquivalence compare_modes(const scenario::Scenario& s, int seeds, int threads, double family_alpha,
                               const std::string& record_path = "", bool record_only_report = false);
 

@@ -100,6 +100,31 @@ TEST_CASE("the equivalence run resumes from its record and reports from it alone
     CHECK(resumed.outcomes[j].d == fresh.outcomes[j].d);
   }
   CHECK(reported.fast_events == fresh.fast_events);
+  // Only the reference lines kept (fast mode changed): fast mode alone runs again, the reference
+  // lines are not written twice, and the report is the same.
+  {
+    std::ifstream in(path);
+    std::string line, kept;
+    while (std::getline(in, line))
+      if (line.find(",fast,") == std::string::npos) kept += line + "\n";
+    std::ofstream out(path, std::ios::trunc);
+    out << kept;
+  }
+  const models::ModeEquivalence refast = models::compare_modes(s, 6, 2, 0.01, path);
+  {
+    std::ifstream in(path);
+    std::stringstream all;
+    all << in.rdbuf();
+    const std::string text = all.str();
+    std::size_t reference_lines = 0, fast_lines = 0;
+    for (std::size_t at = 0; (at = text.find(",reference,", at)) != std::string::npos; ++at) ++reference_lines;
+    for (std::size_t at = 0; (at = text.find(",fast,", at)) != std::string::npos; ++at) ++fast_lines;
+    CHECK(reference_lines == 6);
+    CHECK(fast_lines == 6);
+  }
+  CHECK(refast.reference_events == fresh.reference_events);
+  CHECK(refast.fast_events == fresh.fast_events);
+  for (std::size_t j = 0; j < fresh.outcomes.size(); ++j) CHECK(refast.outcomes[j].d == fresh.outcomes[j].d);
   // A file that is not a record is refused with its name and line.
   {
     std::ofstream out(path, std::ios::trunc);
