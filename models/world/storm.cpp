@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -135,7 +136,7 @@ struct Host {
   // Fast mode: deferred envelopes whose next retry of this host is a plain one (no expiry, no
   // delay warning due then), keyed (retry time, sequence) with the envelope as `slot`; the one
   // pending retry_due event for them (at retry_due_at); whether they are being processed; and
-  // the completion times of the envelopes in service here (unordered).
+  // the completion times of the envelopes in service here (a min-heap).
   // (Most are pushed in time order, refused in a batch with the same backoff: those go to a
   // FIFO queue with what a refusal needs, the others to a radix heap of envelope numbers.)
   struct QueuedRetry {
@@ -583,17 +584,21 @@ class Storm {
   void start_service(std::uint32_t host, std::uint32_t e) {
     const double s = host_rngs_[host].exponential(hosts_[host].per_server_rate);
     const Time done = engine_.now() + sim::seconds_f(s);
-    if (fast_) hosts_[host].completions.push_back(done.us);
+    if (fast_) {
+      auto& c = hosts_[host].completions;
+      c.push_back(done.us);
+      std::push_heap(c.begin(), c.end(), std::greater<>{});
+    }
     engine_.schedule(done, Event{EventType::service_done, e, host});
   }
 
   void on_service_done(std::uint32_t e, std::uint32_t host) {
     Host& h = hosts_[host];
-    if (fast_) {
+    if (fast_) {  // services end in time order: this one is the earliest recorded
       auto& c = h.completions;
-      const auto it = std::find(c.begin(), c.end(), engine_.now().us);
-      if (it == c.end()) throw std::logic_error("storm: a service ended that was not recorded (a bug in fast mode)");
-      *it = c.back();
+      if (c.empty() || c.front() != engine_.now().us)
+        throw std::logic_error("storm: a service ended that was not recorded (a bug in fast mode)");
+      std::pop_heap(c.begin(), c.end(), std::greater<>{});
       c.pop_back();
     }
     if (!h.up) {
@@ -732,7 +737,7 @@ class Storm {
         h.busy + static_cast<std::int64_t>(h.waiting.size()) < h.spool_limit)
       return now;
     Time until = std::min({now + p_.retry.minimal_backoff, engine_.run_limit(), horizon_});
-    for (const std::int64_t done : h.completions) until = std::min(until, Time{done});
+    if (!h.completions.empty()) until = std::min(until, Time{h.completions.front()});
     return until;
   }
 
@@ -1533,7 +1538,9 @@ class Storm {
       b.q[c] = thinning_uncached(p, actor_of(someone), post).q;
     }
     broadcasts_.push_back(std::move(b));
-    return static_cast<std::uint32_t>(broadcasts_.size() - 1);
+    const auto index = static_cast<std::uint32_t>(broadcasts_.size() - 1);
+    if (m.kind == MessageKind::clarification) clarification_broadcasts_.push_back(index);
+    return index;
   }
 
   double broadcast_q(const Broadcast& b, std::uint32_t k) const {
@@ -1588,7 +1595,18 @@ class Storm {
     std::uint32_t i = bcast_cursor_[v];
     const Person& who = people_[v];
     const double read = 1.0 - p_.behaviour.never_read;
-    for (; i < broadcasts_.size(); ++i) {
+    // Only clarifications (at the horizon): straight to the clarification broadcasts, instead of
+    // looking at every broadcast for every member (a second or more of a large run).
+    auto clarification = std::lower_bound(clarification_broadcasts_.begin(), clarification_broadcasts_.end(), i);
+    for (;; ++i) {
+      if (only_clarifications) {
+        if (clarification == clarification_broadcasts_.end()) {
+          i = static_cast<std::uint32_t>(broadcasts_.size());
+          break;
+        }
+        i = *clarification++;
+      }
+      if (i >= broadcasts_.size()) break;
       const Broadcast& b = broadcasts_[i];
       // (For a copy not sent yet the skipped list may be short, which only puts it later still.)
       const Time drip = drip_time(b, v);
@@ -2086,6 +2104,7 @@ class Storm {
   std::int64_t drip_step_us_ = 0;            // the list's time between two copies
   std::vector<Broadcast> broadcasts_;
   std::vector<std::uint32_t> bcast_cursor_;  // per member: the first broadcast not looked at yet
+  std::vector<std::uint32_t> clarification_broadcasts_;  // the broadcasts of clarifications, ascending
   std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
   std::uint32_t park_tickets_ = 0;
   std::uint64_t retry_sequence_ = 0;  // fast mode: FIFO order of retries due at one instant
