@@ -134,11 +134,11 @@ struct Host {
   bool wake_pending = false;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parked;
   // Fast mode: deferred envelopes whose next retry of this host is a plain one (no expiry, no
-  // delay warning due then), keyed (retry time, sequence) with the envelope as `slot`; the one
-  // pending retry_due event for them (at retry_due_at); whether they are being processed; and
-  // the completion times of the envelopes in service here (a min-heap).
-  // (Most are pushed in time order, refused in a batch with the same backoff: those go to a
-  // FIFO queue with what a refusal needs, the others to a radix heap of envelope numbers.)
+  // delay warning due then), in (retry time, sequence) order. Most are pushed in time order
+  // (refused in a batch, they come back with the same backoff): those go to a FIFO queue with
+  // what a refusal needs; the others to a radix heap keyed the same way, the envelope as `slot`.
+  // Then the one pending retry_due event for them (at retry_due_at), whether they are being
+  // processed, and the completion times of the envelopes in service here (a min-heap).
   struct QueuedRetry {
     std::int64_t at_us;
     std::uint64_t sequence;
@@ -688,13 +688,16 @@ class Storm {
     const Envelope& env = envelopes_[e];
     const std::uint32_t dest = host_of(env.to);
     Host& h = hosts_[dest];
-    if (h.retries_in_order.empty() || at.us >= h.retries_in_order.back().at_us) {
-      h.retries_in_order.push_back({at.us, retry_sequence_++, env.first_attempt.us, e, env.from_host});
-    } else {
-      if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
-      h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(at.us), retry_sequence_++, e});
-    }
+    push_queued_retry(h, at, env.first_attempt, e, env.from_host);
     if (!h.retrying && at < h.retry_due_at) schedule_retry_due(dest, at);
+  }
+  void push_queued_retry(Host& h, Time at, Time first_attempt, std::uint32_t e, std::uint32_t from_host) {
+    if (h.retries_in_order.empty() || at.us >= h.retries_in_order.back().at_us) {
+      h.retries_in_order.push_back({at.us, retry_sequence_++, first_attempt.us, e, from_host});
+      return;
+    }
+    if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
+    h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(at.us), retry_sequence_++, e});
   }
 
   // The next queued retry of host h, if any: (time, sequence) smallest of the two queues.
@@ -764,14 +767,10 @@ class Storm {
       const Time again = next_retry_after(first, at);
       const bool plain = p_.retry.delay_warning_after.us > 0 ? plain_retry(envelopes_[next->envelope], again)
                                                              : !p_.retry.expired(first, again);
-      if (!plain) {
+      if (plain)
+        push_queued_retry(h, again, first, next->envelope, next->from_host);
+      else
         engine_.schedule(again, Event{EventType::retry, next->envelope, 0});
-      } else if (h.retries_in_order.empty() || again.us >= h.retries_in_order.back().at_us) {
-        h.retries_in_order.push_back({again.us, retry_sequence_++, next->first_attempt_us, next->envelope, next->from_host});
-      } else {
-        if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
-        h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(again.us), retry_sequence_++, next->envelope});
-      }
     }
     h.retrying = false;
     if (const auto next = next_queued_retry(h)) schedule_retry_due(host, Time{next->at_us});
@@ -1389,6 +1388,8 @@ class Storm {
   //    on every step of the Postfix schedule: those retries are certain refusals. Their counts
   //    are replayed when the host comes back, when the queue lifetime expires (an event), or at
   //    the horizon. Not when a delay warning is still due (that is a message of its own).
+  //  * Retries to a host that is full by its own envelopes are refused in batches: until one of
+  //    them is served it refuses every attempt (see on_retry_due).
 
   // A person (member or outsider) whose mail has no effect on delivery but their own reading.
   bool ordinary(std::uint32_t k) const {
