@@ -30,6 +30,8 @@
 #include "models/population/contact_graph.hpp"
 #include "models/world/params.hpp"
 #include "sim/engine.hpp"
+#include "sim/fast_exponential.hpp"
+#include "sim/large_pages.hpp"
 #include "sim/queue_radix_heap.hpp"
 #include "sim/random.hpp"
 #include "sim/stats.hpp"
@@ -2078,11 +2080,11 @@ class Storm {
   sim::AliasTable domain_choice_;
 
   std::vector<Host> hosts_;
-  std::vector<sim::RandomStream> host_rngs_;
-  std::vector<Person> people_;
-  std::vector<sim::RandomStream> rngs_;
-  std::vector<Message> messages_;
-  std::vector<Envelope> envelopes_;
+  sim::LargeVector<sim::RandomStream> host_rngs_;
+  sim::LargeVector<Person> people_;
+  sim::LargeVector<sim::RandomStream> rngs_;
+  sim::LargeVector<Message> messages_;
+  sim::LargeVector<Envelope> envelopes_;
   std::vector<std::uint32_t> free_envelopes_;
 
   std::deque<Outbound> outbound_;
@@ -2097,14 +2099,14 @@ class Storm {
 
   // Fast mode.
   bool fast_ = false;
-  std::vector<PendingNode> pending_nodes_;  // readings kept by thinning, all readers
+  sim::LargeVector<PendingNode> pending_nodes_;  // readings kept by thinning, all readers
   std::uint32_t pending_free_ = kNoNode;
-  std::vector<std::uint32_t> pending_head_;  // per reader: first kept reading
-  std::vector<Time> pending_due_;            // per reader: no kept reading is read before it
+  sim::LargeVector<std::uint32_t> pending_head_;  // per reader: first kept reading
+  sim::LargeVector<Time> pending_due_;            // per reader: no kept reading is read before it
   std::vector<PendingRead> flush_scratch_;
   std::int64_t drip_step_us_ = 0;            // the list's time between two copies
   std::vector<Broadcast> broadcasts_;
-  std::vector<std::uint32_t> bcast_cursor_;  // per member: the first broadcast not looked at yet
+  sim::LargeVector<std::uint32_t> bcast_cursor_;  // per member: the first broadcast not looked at yet
   std::vector<std::uint32_t> clarification_broadcasts_;  // the broadcasts of clarifications, ascending
   std::vector<std::pair<Time, bool>> sender_up_changes_;  // when the sender's host went down/up
   std::uint32_t park_tickets_ = 0;
