@@ -137,8 +137,9 @@ struct Host {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> parked;
   // Fast mode: deferred envelopes whose next retry of this host is a plain one (no expiry, no
   // delay warning due then), in (retry time, sequence) order. Most are pushed in time order
-  // (refused in a batch, they come back with the same backoff): those go to a FIFO queue with
-  // what a refusal needs; the others to a radix heap keyed the same way, the envelope as `slot`.
+  // within their backoff step (refused in a batch, they come back with the same backoff): they
+  // go to a few FIFO lanes, each in time order, with what a refusal needs; the others to a radix
+  // heap keyed the same way, the envelope as `slot` (whose look-up is a cache miss).
   // Then the one pending retry_due event for them (at retry_due_at), whether they are being
   // processed, and the completion times of the envelopes in service here (a min-heap).
   struct QueuedRetry {
@@ -147,7 +148,7 @@ struct Host {
     std::int64_t first_attempt_us;
     std::uint32_t envelope, from_host;
   };
-  std::deque<QueuedRetry> retries_in_order;
+  std::vector<std::deque<QueuedRetry>> retry_lanes;  // at most kRetryLanes
   std::unique_ptr<sim::RadixHeap> retries;
   Time retry_due_at = Time::never();
   sim::EventId retry_due_event{};
@@ -693,36 +694,67 @@ class Storm {
     push_queued_retry(h, at, env.first_attempt, e, env.from_host);
     if (!h.retrying && at < h.retry_due_at) schedule_retry_due(dest, at);
   }
+  // (The backoff steps of a retry schedule are few: with one lane per step nearly every retry
+  // is pushed in time order.)
+  static constexpr std::size_t kRetryLanes = 8;
   void push_queued_retry(Host& h, Time at, Time first_attempt, std::uint32_t e, std::uint32_t from_host) {
-    if (h.retries_in_order.empty() || at.us >= h.retries_in_order.back().at_us) {
-      h.retries_in_order.push_back({at.us, retry_sequence_++, first_attempt.us, e, from_host});
+    const Host::QueuedRetry r{at.us, retry_sequence_++, first_attempt.us, e, from_host};
+    // The lane whose last retry is the latest not after this one (best fit keeps the lanes
+    // apart); else an empty lane, or a new one.
+    std::deque<Host::QueuedRetry>* lane = nullptr;
+    std::deque<Host::QueuedRetry>* empty = nullptr;
+    for (auto& l : h.retry_lanes) {
+      if (l.empty()) {
+        if (!empty) empty = &l;
+      } else if (l.back().at_us <= r.at_us && (!lane || l.back().at_us > lane->back().at_us)) {
+        lane = &l;
+      }
+    }
+    if (!lane) lane = empty;
+    if (!lane && h.retry_lanes.size() < kRetryLanes) lane = &h.retry_lanes.emplace_back();
+    if (lane) {
+      lane->push_back(r);
       return;
     }
     if (!h.retries) h.retries = std::make_unique<sim::RadixHeap>();
-    h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(at.us), retry_sequence_++, e});
+    h.retries->push(sim::QueueEntry{static_cast<std::uint64_t>(r.at_us), r.sequence, e});
   }
 
-  // The next queued retry of host h, if any: (time, sequence) smallest of the two queues.
-  std::optional<Host::QueuedRetry> next_queued_retry(Host& h) {
-    const bool heap = h.retries && !h.retries->empty();
-    if (heap) {
-      const sim::QueueEntry& top = h.retries->top();
-      if (h.retries_in_order.empty() || earlier(top, h.retries_in_order.front())) {
-        const Envelope& env = envelopes_[top.slot];
-        return Host::QueuedRetry{static_cast<std::int64_t>(top.time), top.order, env.first_attempt.us, top.slot,
-                                 env.from_host};
+  // The next queued retry of host h, if any: the (time, sequence) smallest of the lanes' fronts
+  // and the heap's top, and where it is (lane -1: the heap).
+  struct NextRetry {
+    Host::QueuedRetry r;
+    int lane;
+  };
+  std::optional<NextRetry> next_queued_retry(Host& h) {
+    const Host::QueuedRetry* best = nullptr;
+    int lane = -1;
+    for (std::size_t i = 0; i < h.retry_lanes.size(); ++i) {
+      const auto& l = h.retry_lanes[i];
+      if (!l.empty() && (!best || l.front().at_us < best->at_us ||
+                         (l.front().at_us == best->at_us && l.front().sequence < best->sequence))) {
+        best = &l.front();
+        lane = static_cast<int>(i);
       }
     }
-    if (h.retries_in_order.empty()) return std::nullopt;
-    return h.retries_in_order.front();
+    if (h.retries && !h.retries->empty()) {
+      const sim::QueueEntry& top = h.retries->top();
+      if (!best || earlier(top, *best)) {
+        const Envelope& env = envelopes_[top.slot];
+        return NextRetry{{static_cast<std::int64_t>(top.time), top.order, env.first_attempt.us, top.slot, env.from_host},
+                         -1};
+      }
+    }
+    if (!best) return std::nullopt;
+    return NextRetry{*best, lane};
   }
   static bool earlier(const sim::QueueEntry& a, const Host::QueuedRetry& b) {
     return static_cast<std::int64_t>(a.time) < b.at_us ||
            (static_cast<std::int64_t>(a.time) == b.at_us && a.order < b.sequence);
   }
-  void pop_queued_retry(Host& h, const Host::QueuedRetry& r) {
-    if (!h.retries_in_order.empty() && h.retries_in_order.front().sequence == r.sequence)
-      h.retries_in_order.pop_front();
+  void pop_queued_retry(Host& h, const NextRetry& next) {
+    if (next.lane >= 0)
+      h.retry_lanes[static_cast<std::size_t>(next.lane)].pop_front();
     else
       h.retries->pop();
   }
@@ -752,30 +784,31 @@ class Storm {
     h.retrying = true;
     const Time now = engine_.now();
     Time refusing = refuses_until(host);
-    while (const auto next = next_queued_retry(h)) {
-      const Time at{next->at_us};
+    while (const auto found = next_queued_retry(h)) {
+      const Host::QueuedRetry next = found->r;
+      const Time at{next.at_us};
       if (at > now && at >= refusing) break;
-      pop_queued_retry(h, *next);
+      pop_queued_retry(h, *found);
       if (at <= now) {
-        on_retry(next->envelope);  // as a retry event would
+        on_retry(next.envelope);  // as a retry event would
         refusing = refuses_until(host);
         continue;
       }
       // Refused at `at`: on_retry, attempt and defer, with nothing else changed.
-      ++hosts_[next->from_host].figures.retries;
+      ++hosts_[next.from_host].figures.retries;
       ++h.figures.refused;
-      ++hosts_[next->from_host].figures.deferred;
-      const Time first{next->first_attempt_us};
+      ++hosts_[next.from_host].figures.deferred;
+      const Time first{next.first_attempt_us};
       const Time again = next_retry_after(first, at);
-      const bool plain = p_.retry.delay_warning_after.us > 0 ? plain_retry(envelopes_[next->envelope], again)
+      const bool plain = p_.retry.delay_warning_after.us > 0 ? plain_retry(envelopes_[next.envelope], again)
                                                              : !p_.retry.expired(first, again);
       if (plain)
-        push_queued_retry(h, again, first, next->envelope, next->from_host);
+        push_queued_retry(h, again, first, next.envelope, next.from_host);
       else
-        engine_.schedule(again, Event{EventType::retry, next->envelope, 0});
+        engine_.schedule(again, Event{EventType::retry, next.envelope, 0});
     }
     h.retrying = false;
-    if (const auto next = next_queued_retry(h)) schedule_retry_due(host, Time{next->at_us});
+    if (const auto next = next_queued_retry(h)) schedule_retry_due(host, Time{next->r.at_us});
   }
 
   // A permanent failure: the responsible host returns a DSN to the envelope sender, unless the
