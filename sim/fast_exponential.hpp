@@ -5,7 +5,8 @@
 // The tables are built once from std::exp/std::log in double precision; the wedge test and the
 // tail (about 1.2% and 0.03% of draws) call std::exp/std::log too. With a correctly rounded libm
 // (glibc) the draws are bit-for-bit reproducible; another libm could differ in the last bit of a
-// rare draw. RandomStream::exponential() stays the reference sampler for the mail models.
+// rare draw. RandomStream::exponential() stays the reference sampler for the mail models; fast
+// mode draws the service times of list copies served without events with this one.
 #pragma once
 
 #include <array>

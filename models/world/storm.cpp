@@ -1607,7 +1607,7 @@ class Storm {
       if (free_session(h, t)) {
         sim::RandomStream s = copy_stream(o.broadcast, k);
         const double u = s.uniform01();
-        const Time done = t + sim::seconds_f(s.exponential(h.per_server_rate));
+        const Time done = t + sim::seconds_f(sim::fast_exponential(s) / h.per_server_rate);
         if (!account_virtual(o.post, dest, kListHost, t, done) || !b.readings) return;
         // A candidate reading (read, and some uniform below its bound) gets its event now; the
         // others are recomputed when needed.
@@ -1653,7 +1653,7 @@ class Storm {
         continue;
       sim::RandomStream s = copy_stream(i, v);
       const double u = s.uniform01();
-      const Time done = drip + sim::seconds_f(s.exponential(hosts_[who.host].per_server_rate));
+      const Time done = drip + sim::seconds_f(sim::fast_exponential(s) / hosts_[who.host].per_server_rate);
       if (done >= horizon_ || u >= read || u < read * broadcast_q(b, v)) continue;  // not read, or a candidate
       const Time at = read_time(who, s, done);
       if (at < horizon_) list.push_back(PendingRead{at, b.post, true});
