@@ -11,7 +11,7 @@ namespace mailstorm::models {
 // first if that would make it more than half full).
 Autoresponder::Slot& Autoresponder::slot_of(std::uint64_t responder, std::uint64_t correspondent) {
   if (2 * (used_ + 1) > slots_.size()) {
-    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    sim::LargeVector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
     old.swap(slots_);
     used_ = 0;
     for (const Slot& s : old)

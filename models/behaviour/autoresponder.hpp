@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/large_pages.hpp"
 #include "sim/time.hpp"
 
 namespace mailstorm::models {
@@ -51,7 +52,7 @@ class Autoresponder {
     bool used = false;
   };
   Slot& slot_of(std::uint64_t responder, std::uint64_t correspondent);
-  std::vector<Slot> slots_;
+  sim::LargeVector<Slot> slots_;  // huge pages: one look-up is one random access
   std::size_t used_ = 0;
 };
 

@@ -9,9 +9,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b 
 
 BounceProcessor::BounceProcessor(BounceProcessingPolicy policy, std::size_t members)
     : policy_(policy),
-      score_(members, 0.0),
-      last_bounce_(members, sim::Time::zero()),
-      has_bounced_(members, false),
+      records_(members),
       disabled_(members, false),
       disabled_at_(members, sim::Time::never()) {}
 
@@ -30,21 +28,22 @@ std::int64_t BounceProcessor::day_of(sim::Time t) const { return floor_div(t.us 
 BounceProcessor::Effect BounceProcessor::on_bounce(std::uint32_t member, sim::Time now) {
   if (!policy_.enabled || disabled_[member]) return Effect::none;
   const std::int64_t today = day_of(now);
-  if (has_bounced_[member]) {
-    const std::int64_t last_day = day_of(last_bounce_[member]);
+  Record& r = records_[member];
+  if (r.has_bounced) {
+    const std::int64_t last_day = day_of(r.last_bounce);
     if (last_day == today) return Effect::none;
     const sim::Time last_day_start{last_day * day_us - day_offset_.us};
     const sim::Time today_start{today * day_us - day_offset_.us};
     if (last_day_start + policy_.stale_after < today_start)
-      score_[member] = policy_.score_per_bounce;
+      r.score = policy_.score_per_bounce;
     else
-      score_[member] += policy_.score_per_bounce;
+      r.score += policy_.score_per_bounce;
   } else {
-    score_[member] = policy_.score_per_bounce;
+    r.score = policy_.score_per_bounce;
   }
-  has_bounced_[member] = true;
-  last_bounce_[member] = now;
-  if (score_[member] >= policy_.threshold) {
+  r.has_bounced = true;
+  r.last_bounce = now;
+  if (r.score >= policy_.threshold) {
     disabled_[member] = true;
     disabled_at_[member] = now;
     ++disabled_count_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/calendar.hpp"
+#include "sim/large_pages.hpp"
 #include "sim/time.hpp"
 
 namespace mailstorm::models {
@@ -33,7 +34,7 @@ class BounceProcessor {
   // temporary-failure DSNs; the caller passes only those).
   Effect on_bounce(std::uint32_t member, sim::Time now);
   bool delivery_enabled(std::uint32_t member) const { return !disabled_[member]; }
-  double score(std::uint32_t member) const { return score_[member]; }
+  double score(std::uint32_t member) const { return records_[member].score; }
   std::uint64_t members_disabled() const { return disabled_count_; }
   const BounceProcessingPolicy& policy() const { return policy_; }
   // When a member disabled by bounces is removed: after `warnings` notices, one every
@@ -45,10 +46,14 @@ class BounceProcessor {
 
  private:
   BounceProcessingPolicy policy_;
-  std::vector<double> score_;
-  std::vector<sim::Time> last_bounce_;
-  std::vector<bool> has_bounced_;
-  std::vector<bool> disabled_;
+  // What a bounce reads and writes, together: one cache miss per bounce instead of three.
+  struct Record {
+    double score = 0.0;
+    sim::Time last_bounce{};
+    bool has_bounced = false;
+  };
+  sim::LargeVector<Record> records_;
+  std::vector<bool> disabled_;  // a bitmap: read for every copy the list sends
   std::vector<sim::Time> disabled_at_;
   sim::Duration day_offset_{0};  // time since local midnight at the scenario start
   std::int64_t day_of(sim::Time t) const;
