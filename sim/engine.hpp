@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/event_queue.hpp"
+#include "sim/large_pages.hpp"
 #include "sim/time.hpp"
 
 namespace mailstorm::sim {
@@ -222,7 +223,7 @@ class Engine {
   QueueKind kind_;
   DaryHeap<4> heap_;
   RadixHeap radix_;
-  std::vector<Slot> slots_;
+  LargeVector<Slot> slots_;  // (huge pages once large: events are looked up at random)
   std::uint32_t free_head_ = kNone;
   Time now_{};
   std::uint64_t sequence_ = 0;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/event_key.hpp"
+#include "sim/large_pages.hpp"
 
 namespace mailstorm::sim {
 
@@ -58,7 +59,7 @@ class DaryHeap {
   void clear() { heap_.clear(); }
 
  private:
-  std::vector<QueueEntry> heap_;
+  LargeVector<QueueEntry> heap_;
 };
 
 }  // namespace mailstorm::sim

@@ -182,7 +182,7 @@ class RadixHeap {
     }
   }
 
-  std::vector<Chunk> chunks_;
+  LargeVector<Chunk> chunks_;
   std::uint32_t free_chunk_ = kNil;
   std::array<std::uint32_t, kBuckets> head_ = make_heads();
   std::array<std::uint64_t, 3> mask_{};
