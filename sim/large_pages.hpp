@@ -28,13 +28,16 @@ namespace detail {
 
 inline constexpr std::size_t kHugePage = std::size_t{2} << 20;
 inline constexpr std::size_t kLargeBlock = std::size_t{4} << 20;  // smaller blocks: operator new
+inline constexpr std::size_t kSlack = kHugePage + sizeof(void*);
 
 inline void* large_allocate(std::size_t bytes) {
   if (bytes < kLargeBlock) return ::operator new(bytes);
-  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) - kHugePage;
+  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) - kSlack;
   if (bytes > most) throw std::bad_array_new_length();
-  // Room to align to 2 MiB, with the start of the raw block stored just before the aligned one.
-  void* raw = ::operator new(bytes + kHugePage);
+  // Room to align to 2 MiB, with the start of the raw block stored just before the aligned one:
+  // raw + 8 <= aligned <= raw + 8 + 2 MiB - 1, so [aligned, aligned + bytes) is inside the block
+  // whatever the alignment of raw.
+  void* raw = ::operator new(bytes + kSlack);
   const auto start = reinterpret_cast<std::uintptr_t>(raw) + sizeof(void*);
   const auto aligned = (start + kHugePage - 1) & ~(std::uintptr_t{kHugePage} - 1);
   reinterpret_cast<void**>(aligned)[-1] = raw;
@@ -69,7 +72,7 @@ struct LargePageAllocator {
     return static_cast<T*>(detail::large_allocate(n * sizeof(T)));
   }
   static constexpr std::size_t max_size() noexcept {
-    return (static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) - detail::kHugePage) / sizeof(T);
+    return (static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) - detail::kSlack) / sizeof(T);
   }
   void deallocate(T* p, std::size_t n) noexcept { detail::large_deallocate(p, n * sizeof(T)); }
 
