@@ -731,8 +731,7 @@ class Storm {
     int lane = -1;
     for (std::size_t i = 0; i < h.retry_lanes.size(); ++i) {
       const auto& l = h.retry_lanes[i];
-      if (!l.empty() && (!best || l.front().at_us < best->at_us ||
-                         (l.front().at_us == best->at_us && l.front().sequence < best->sequence))) {
+      if (!l.empty() && (!best || earlier(l.front(), *best))) {
         best = &l.front();
         lane = static_cast<int>(i);
       }
@@ -747,6 +746,9 @@ class Storm {
     }
     if (!best) return std::nullopt;
     return NextRetry{*best, lane};
+  }
+  static bool earlier(const Host::QueuedRetry& a, const Host::QueuedRetry& b) {
+    return a.at_us < b.at_us || (a.at_us == b.at_us && a.sequence < b.sequence);
   }
   static bool earlier(const sim::QueueEntry& a, const Host::QueuedRetry& b) {
     return static_cast<std::int64_t>(a.time) < b.at_us ||
