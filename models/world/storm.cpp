@@ -59,6 +59,7 @@ enum class EventType : std::uint8_t {
   host_wake,      // host a: a session freed by a copy served without an event; start waiting mail
   park_expiry,    // envelope a, parked while its destination is down (ticket b), expires
   retry_due,      // host a: deferred envelopes are due to retry it (see Host::retries)
+  copy_served,    // member a's list copy of post b, served without an envelope, leaves its host
 };
 
 struct Event {
@@ -197,6 +198,11 @@ class Storm {
           members, ContactGraph::GeneratedShape{p_.contacts_mean, p_.contacts_exponent, p_.contact_overlap});
     build_hosts();
     build_people();
+    // Room for a message or two per member from the start: the pages are touched only as
+    // messages are written (huge pages, see sim/large_pages.hpp), and growing by doubling would
+    // copy every message and touch twice the memory (a storm of a million members writes about
+    // 1.5 million messages, most of them bounces; zeroing pages is dear in this VM).
+    messages_.reserve(2 * static_cast<std::size_t>(p_.members) + 4096);
     if (fast_) {  // outsiders: grown on demand
       pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);
       pending_due_.assign(static_cast<std::size_t>(p_.members), Time::never());
@@ -819,7 +825,11 @@ class Storm {
     const Envelope env = envelopes_[e];
     if (env.at_host != env.from_host) move_custody(envelopes_[e], env.from_host);
     release(e);
-    if (env.env_sender == kNoActor) {
+    return_to_sender(env.msg, env.to, env.env_sender, env.from_host, cause);
+  }
+  // The DSN of message msg to `to`, sent by the responsible host from_host (or the drop).
+  void return_to_sender(MessageId msg, ActorId to, ActorId env_sender, std::uint32_t from_host, const char* cause) {
+    if (env_sender == kNoActor) {
       ++ledger_.dropped;
       ++ledger_.dropped_by_rule["no_bounce_of_a_bounce"];
       return;
@@ -827,14 +837,14 @@ class Storm {
     ++ledger_.bounced;
     ++ledger_.bounced_by_cause[cause];
     series(col_bounced);
-    const MessageId b = author(MessageKind::bounce, kNoActor, env.msg, 0.0f, 3000, 1);
+    const MessageId b = author(MessageKind::bounce, kNoActor, msg, 0.0f, 3000, 1);
     messages_[b].envelope_sender = kNoActor;
     messages_[b].auto_submitted = true;
-    messages_[b].about = env.to;
+    messages_[b].about = to;
     ++out_.bounces_total;
-    if (env.env_sender == kSender) ++out_.bounces_to_poster;
-    if (env.env_sender == kListOwner) ++out_.bounces_to_owner;
-    send(b, env.env_sender, kNoActor, env.from_host);
+    if (env_sender == kSender) ++out_.bounces_to_poster;
+    if (env_sender == kListOwner) ++out_.bounces_to_owner;
+    send(b, env_sender, kNoActor, from_host);
   }
 
   void deliver_ok(std::uint32_t e) {
@@ -1025,9 +1035,7 @@ class Storm {
           continue;
         }
         const ActorId to = k < p_.members ? actor_of(k) : kSender;
-        const Message& m = messages_[o.post];
-        const ActorId env_sender =
-            p_.list.envelope_sender == EnvelopeSenderPolicy::poster ? m.via_list_poster : kListOwner;
+        const ActorId env_sender = list_envelope_sender(o.post);
         if (o.broadcast != kNoBroadcast && k < p_.members) {
           broadcast_copy(o, k, env_sender);
           return true;
@@ -1038,6 +1046,11 @@ class Storm {
       outbound_.pop_front();
     }
     return false;
+  }
+
+  // The envelope sender of the list's copies of post.
+  ActorId list_envelope_sender(MessageId post) const {
+    return p_.list.envelope_sender == EnvelopeSenderPolicy::poster ? messages_[post].via_list_poster : kListOwner;
   }
 
   void owner_bounce(std::uint32_t member) {
@@ -1481,6 +1494,12 @@ class Storm {
   // The books of a copy of `post` from `from_host` served without events at host `dest` from t
   // to done. False when it is still in service at the horizon.
   bool account_virtual(MessageId post, std::uint32_t dest, std::uint32_t from_host, Time t, Time done) {
+    if (!account_service(post, dest, t, done)) return false;
+    account_delivery(post, from_host, done);
+    return true;
+  }
+  // Its arrival and service (false when still in service at the horizon) ...
+  bool account_service(MessageId post, std::uint32_t dest, Time t, Time done) {
     Host& h = hosts_[dest];
     const Message& m = messages_[post];
     ++ledger_.created;
@@ -1502,11 +1521,15 @@ class Storm {
       ++h.virtual_queued;  // still in service at the horizon
       return false;
     }
+    return true;
+  }
+  // ... and its delivery at done (before the horizon).
+  void account_delivery(MessageId post, std::uint32_t from_host, Time done) {
+    const Message& m = messages_[post];
     ++ledger_.delivered;
     series_at(done, col_delivered);
     if (from_host == kListHost && m.via_list_poster != kNoActor) ++list_copies_delivered_;
-    if (done < messages_[post].first_delivered) messages_[post].first_delivered = done;
-    return true;
+    if (done < m.first_delivered) messages_[post].first_delivered = done;
   }
 
   // Message `post` sent now from `from_host` to ordinary person k, if k's host takes it into a
@@ -1620,8 +1643,39 @@ class Storm {
         return;
       }
       b.exceptions.push_back(k);
+    } else if (copy_at_once(o.post, k)) {
+      return;
     }
     send_envelope(o.post, actor_of(k), env_sender, kListHost);
+  }
+
+  // Member k's list copy of `post` now, k not ordinary (an auto-responder, a forwarding loop, a
+  // dead address, a full mailbox): if k's host takes it straight into a free session, it is
+  // served without an envelope. Its service time is the draw start_service would make, and one
+  // event when it ends (copy_served) does what dispose would. A full mailbox that defers takes
+  // the reference path (its retries need the envelope). False when the host cannot take it now.
+  bool copy_at_once(MessageId post, std::uint32_t k) {
+    const Person& who = people_[k];
+    if (who.address == Address::full && !p_.mailbox_full_hard) return false;
+    const std::uint32_t dest = who.host;
+    Host& h = hosts_[dest];
+    const Time t = engine_.now();
+    if (!free_session(h, t)) return false;
+    const Time done = t + sim::seconds_f(host_rngs_[dest].exponential(h.per_server_rate));
+    if (!account_service(post, dest, t, done)) return true;  // still in service at the horizon
+    if (who.address == Address::valid) account_delivery(post, kListHost, done);
+    engine_.schedule(done, Event{EventType::copy_served, k, post});
+    return true;
+  }
+
+  void on_copy_served(std::uint32_t k, MessageId post) {
+    const Address address = people_[k].address;
+    const ActorId env_sender = list_envelope_sender(post);
+    if (address == Address::valid)
+      person_receives(actor_of(k), post, env_sender);
+    else
+      return_to_sender(post, actor_of(k), env_sender, kListHost,
+                       address == Address::dead ? "dead_address" : "mailbox_full");
   }
 
   // Member v's non-candidate readings of the broadcasts that left for v before `now` and were
@@ -1927,6 +1981,7 @@ class Storm {
       case EventType::host_wake: on_host_wake(e.a); break;
       case EventType::park_expiry: on_park_expiry(e.a, e.b); break;
       case EventType::retry_due: on_retry_due(e.a); break;
+      case EventType::copy_served: on_copy_served(e.a, e.b); break;
     }
   }
 

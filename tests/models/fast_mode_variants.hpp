@@ -41,6 +41,10 @@ inline const std::vector<Variant>& fast_mode_variants() {
       {"bounce processing and deferred full mailboxes",
        {"bounce.processing=true", "bounce.score_threshold=1", "population.full_mailbox_share=0.1",
         "hosts.mailbox_full_rule=deferred_4_2_2"}},
+      {"full mailboxes that fail hard, many auto-responders, a forwarding loop (copies served without "
+       "an envelope, one event at the end)",
+       {"population.full_mailbox_share=0.1", "autoresponder.share=0.2", "autoresponder.compliant_share=0.5",
+        "population.forwarding_loops=1"}},
   };
   return v;
 }
