@@ -11,7 +11,6 @@
 #include "cli/experiment_commands.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/experiment/comparison.hpp"
-#include "models/experiment/json_reader.hpp"
 #include "models/experiment/outcome_stats.hpp"
 #include "models/experiment/run_set.hpp"
 #include "models/experiment/sweep_folder.hpp"

@@ -161,7 +161,6 @@ ExperimentArgs parse_experiment_args(const std::vector<std::string>& words) {
 
 #include "cli/commands.hpp"
 #include "models/experiment/constraint.hpp"
-#include "models/experiment/json_reader.hpp"
 #include "models/output/results_writer.hpp"
 #include "models/scenario/scenario.hpp"
 #include "models/world/storm.hpp"

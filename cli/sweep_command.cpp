@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <limits>
 #include <ostream>
 #include <sstream>
 
@@ -12,11 +13,11 @@
 #include "cli/mpi_world.hpp"
 #include "cli/progress_bar.hpp"
 #include "models/experiment/comparison.hpp"
-#include "models/experiment/json_reader.hpp"
 #include "models/experiment/outcome_stats.hpp"
 #include "models/experiment/run_set.hpp"
 #include "models/experiment/sweep_folder.hpp"
 #include "models/experiment/sweep_plan.hpp"
+#include "models/output/json_reader.hpp"
 #include "models/output/results_writer.hpp"
 #include "models/scenario/settings.hpp"
 #include "models/world/storm.hpp"
@@ -168,7 +169,11 @@ SweepOutcome run_sweep(const ExperimentArgs& a, const models::scenario::Scenario
             fields >> i;
             std::vector<double> run;
             std::string x;
-            while (fields >> x) run.push_back(ex::parse_json(x).number);
+            // (json_number writes a value that is not finite as null: it reads back as NaN.)
+            while (fields >> x) {
+              const models::JsonValue v = models::parse_json(x, "a gathered outcome");
+              run.push_back(v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.as_number());
+            }
             result.runs.values.at(i / replications).at(i % replications) = std::move(run);
           }
         }

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "models/experiment/json_reader.hpp"
+#include "models/output/json_reader.hpp"
 #include "models/output/results_writer.hpp"
 #include "models/scenario/settings.hpp"
 #include "sim/stats.hpp"
@@ -16,24 +16,24 @@ const std::vector<std::string>& outcome_names() {
   static const std::vector<std::string> names = [] {
     const scenario::Scenario s = scenario::default_scenario(settings_registry());
     const std::string text = summary_json(s, RunOptions{}, RunResult{});
-    const JsonValue doc = parse_json(text);
+    const JsonValue doc = parse_json(text, "summary.json");
     std::vector<std::string> out;
-    for (const auto& [k, v] : doc.at("outcomes", JsonValue::Kind::object).members)
-      if (v.kind == JsonValue::Kind::number) out.push_back(k);
+    for (const auto& [k, v] : doc.at("outcomes").members())
+      if (v.is_number()) out.push_back(k);
     return out;
   }();
   return names;
 }
 
 std::vector<double> read_outcomes(std::string_view summary, const std::vector<std::string>& names) {
-  const JsonValue doc = parse_json(summary);
-  const JsonValue* format = doc.find("format");
-  if (format == nullptr || format->text != "mailstorm-summary")
-    throw JsonError("not a mailstorm summary.json");
-  const JsonValue& outcomes = doc.at("outcomes", JsonValue::Kind::object);
+  const JsonValue doc = parse_json(summary, "summary.json");
+  const JsonValue* format = doc.is_object() ? doc.find("format") : nullptr;
+  if (format == nullptr || !format->is_string() || format->as_string() != "mailstorm-summary")
+    throw JsonError("summary.json: not a mailstorm summary");
+  const JsonValue& outcomes = doc.at("outcomes");
   std::vector<double> out;
   out.reserve(names.size());
-  for (const std::string& n : names) out.push_back(outcomes.at(n, JsonValue::Kind::number).number);
+  for (const std::string& n : names) out.push_back(outcomes.at(n).as_number());
   return out;
 }
 

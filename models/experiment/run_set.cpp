@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "models/experiment/json_reader.hpp"
+#include "models/output/json_reader.hpp"
 #include "models/experiment/outcome_stats.hpp"
 #include "models/output/results_writer.hpp"
 

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/experiment/json_reader.hpp"
 #include "models/experiment/outcome_stats.hpp"
+#include "models/output/json_reader.hpp"
 #include "models/output/results_writer.hpp"
 
 namespace mailstorm::models::experiment {
@@ -86,26 +86,30 @@ SweepInfo read_sweep_json(const fs::path& dir) {
   std::ostringstream text;
   text << in.rdbuf();
   try {
-    const JsonValue doc = parse_json(text.str());
-    if (doc.at("format", JsonValue::Kind::string).text != "mailstorm-sweep")
+    const JsonValue doc = parse_json(text.str(), "sweep.json");
+    if (doc.at("format").as_string() != "mailstorm-sweep")
       throw JsonError("\"format\" is not \"mailstorm-sweep\"");
     SweepInfo info;
-    info.scenario_file = doc.at("scenario", JsonValue::Kind::string).text;
-    info.scenario_name = doc.at("scenario_name", JsonValue::Kind::string).text;
-    info.mode = doc.at("mode", JsonValue::Kind::string).text;
-    info.seed = static_cast<std::uint64_t>(doc.at("seed", JsonValue::Kind::number).number);
+    info.scenario_file = doc.at("scenario").as_string();
+    info.scenario_name = doc.at("scenario_name").as_string();
+    info.mode = doc.at("mode").as_string();
     // The seed may exceed 2^53: read its text exactly.
-    std::from_chars(doc.find("seed")->text.data(), doc.find("seed")->text.data() + doc.find("seed")->text.size(), info.seed);
-    info.replications = static_cast<std::uint64_t>(doc.at("replications", JsonValue::Kind::number).number);
-    if (const JsonValue* f = doc.find("fingerprint")) info.fingerprint = f->text;
-    for (const JsonValue& k : doc.at("sweep_keys", JsonValue::Kind::array).items) info.keys.push_back(k.text);
-    for (const JsonValue& p : doc.at("points", JsonValue::Kind::array).items) {
+    const std::string& seed = doc.at("seed").number_text();
+    const auto [end, error] = std::from_chars(seed.data(), seed.data() + seed.size(), info.seed);
+    if (error != std::errc() || end != seed.data() + seed.size())
+      throw JsonError("sweep.json: seed: expected a whole number from 0 to 2^64 - 1, found " + seed);
+    info.replications = static_cast<std::uint64_t>(doc.at("replications").as_number());
+    if (const JsonValue* f = doc.find("fingerprint")) info.fingerprint = f->as_string();
+    for (const JsonValue& k : doc.at("sweep_keys").items()) info.keys.push_back(k.as_string());
+    for (const JsonValue& p : doc.at("points").items()) {
       SweepPoint point;
-      point.name = p.at("name", JsonValue::Kind::string).text;
-      for (const auto& [k, v] : p.at("values", JsonValue::Kind::object).members) point.values.emplace_back(k, v.text);
+      point.name = p.at("name").as_string();
+      // Numbers were written as numbers, everything else as strings: both read back as written.
+      for (const auto& [k, v] : p.at("values").members())
+        point.values.emplace_back(k, v.is_number() ? v.number_text() : v.as_string());
       info.points.push_back(std::move(point));
     }
-    for (const JsonValue& o : doc.at("outcomes", JsonValue::Kind::array).items) info.outcomes.push_back(o.text);
+    for (const JsonValue& o : doc.at("outcomes").items()) info.outcomes.push_back(o.as_string());
     return info;
   } catch (const JsonError& e) {
     throw OutputError("'" + file.string() + "' is not a valid sweep.json: " + e.what());

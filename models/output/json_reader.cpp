@@ -76,6 +76,10 @@ const std::string& JsonValue::as_string() const {
   if (type_ != Type::string) wrong_type(*this, Type::string);
   return string_;
 }
+const std::string& JsonValue::number_text() const {
+  if (type_ != Type::number) wrong_type(*this, Type::number);
+  return string_;
+}
 const std::vector<JsonValue>& JsonValue::items() const {
   if (type_ != Type::array) wrong_type(*this, Type::array);
   return items_;
@@ -153,7 +157,9 @@ class JsonParser {
     } else if (literal("null")) {
       v = JsonValue();
     } else if (c == '-' || (c >= '0' && c <= '9')) {
+      const std::size_t start = pos_;
       v = JsonValue::make_number(number());
+      v.string_ = std::string(text_.substr(start, pos_ - start));  // its text, for number_text()
     } else {
       fail(std::string("unexpected character '") + c + "', expected a value");
     }

@@ -43,6 +43,9 @@ class JsonValue {
   bool as_bool() const;
   double as_number() const;
   const std::string& as_string() const;
+  // A number's text as the file wrote it (for integers beyond 2^53, and values kept as text);
+  // empty for a number made with make_number.
+  const std::string& number_text() const;
   const std::vector<JsonValue>& items() const;
   const std::vector<std::pair<std::string, JsonValue>>& members() const;
   // The member `key` of an object, nullptr when absent.
