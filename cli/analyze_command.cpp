@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "cli/commands.hpp"
 #include "models/analysis/branching.hpp"
 #include "models/analysis/cascade_stats.hpp"
 #include "models/output/results_writer.hpp"
@@ -740,12 +741,8 @@ int analyze_command(const std::vector<std::string>& words, std::ostream& out, st
   }
   try {
     return args.cascade_dir ? analyze_cascade(args, out, err) : analyze_scenario(args, out);
-  } catch (const models::scenario::ScenarioError& e) {
-    err << "error: " << e.what() << '\n';
-    return 2;
-  } catch (const std::exception& e) {
-    err << "error: " << e.what() << '\n';
-    return 1;
+  } catch (...) {
+    return exit_status_of_current_exception(err);
   }
 }
 

@@ -202,6 +202,20 @@ int run_command_line(const std::vector<std::string>& words, std::ostream& out, s
       case Command::run:
         return run(a, out, err);
     }
+  } catch (...) {
+    return exit_status_of_current_exception(err);
+  }
+  return kExitFailure;
+}
+
+int exit_status_of_current_exception(std::ostream& err) {
+  try {
+    throw;
+  } catch (const QuietExit& e) {
+    return e.code;
+  } catch (const UsageError& e) {
+    err << "error: " << e.what() << '\n';
+    return kExitUsage;
   } catch (const scenario::ScenarioError& e) {
     err << "error: " << e.what() << '\n';
     return kExitUsage;
@@ -216,8 +230,10 @@ int run_command_line(const std::vector<std::string>& words, std::ostream& out, s
   } catch (const std::exception& e) {
     err << "error: " << e.what() << '\n';
     return kExitFailure;
+  } catch (...) {
+    err << "error: an unknown failure\n";
+    return kExitFailure;
   }
-  return kExitFailure;
 }
 
 }  // namespace mailstorm::cli

@@ -183,25 +183,8 @@ int guarded(const std::string& command, std::ostream& err,
   }
   try {
     return body(a);
-  } catch (const QuietExit& e) {
-    return e.code;
-  } catch (const UsageError& e) {
-    err << "error: " << e.what() << '\n';
-    return kExitUsage;
-  } catch (const models::scenario::ScenarioError& e) {
-    err << "error: " << e.what() << '\n';
-    return kExitUsage;
-  } catch (const models::OutputError& e) {
-    err << "error: results not written: " << e.what() << '\n';
-    return kExitFailure;
-  } catch (const models::ConservationError& e) {
-    err << "internal error (a bug: please report it with the scenario and seed): the books do "
-           "not balance:\n"
-        << e.what() << '\n';
-    return kExitFailure;
-  } catch (const std::exception& e) {
-    err << "error: " << e.what() << '\n';
-    return kExitFailure;
+  } catch (...) {
+    return exit_status_of_current_exception(err);
   }
 }
 

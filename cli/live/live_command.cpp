@@ -358,17 +358,8 @@ int live_command(const std::vector<std::string>& words, std::ostream& out, std::
     Session session(s, options, a.at);
     if (a.plain || !interactive_terminal()) return plain_lines(session, a, s.name(), out);
     return terminal_view(session, a, s.name(), out);
-  } catch (const scenario::ScenarioError& e) {
-    err << "error: " << e.what() << '\n';
-    return kExitUsage;
-  } catch (const models::ConservationError& e) {
-    err << "internal error (a bug: please report it with the scenario and seed): the books do "
-           "not balance:\n"
-        << e.what() << '\n';
-    return kExitFailure;
-  } catch (const std::exception& e) {
-    err << "error: " << e.what() << '\n';
-    return kExitFailure;
+  } catch (...) {
+    return exit_status_of_current_exception(err);
   }
 }
 

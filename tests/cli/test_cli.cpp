@@ -4,8 +4,11 @@
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
+#include "cli/experiment_commands.hpp"
 #include "cli/summary_text.hpp"
+#include "models/output/results_writer.hpp"
 #include "models/scenario/scenario.hpp"
+#include "models/world/storm.hpp"
 
 using namespace mailstorm;
 using namespace mailstorm::cli;
@@ -156,4 +159,32 @@ TEST_CASE("params lists every setting with its type, default and range", "[cli]"
   CHECK(table.find("run.horizon") != std::string::npos);
   CHECK(table.find("[1h, 365d]") != std::string::npos);
   CHECK(table.find("2 settings.") != std::string::npos);
+}
+
+TEST_CASE("every command maps a failure to the same exit status and message", "[cli]") {
+  // What the exception being handled says, and the status it stands for.
+  const auto handled = [](auto&& thrower) {
+    std::ostringstream err;
+    int status = -1;
+    try {
+      thrower();
+    } catch (...) {
+      status = exit_status_of_current_exception(err);
+    }
+    return std::make_pair(status, err.str());
+  };
+  CHECK(handled([] { throw UsageError("--seed wants a number"); }) ==
+        std::make_pair(kExitUsage, std::string("error: --seed wants a number\n")));
+  const auto scenario = handled([] { throw models::scenario::ScenarioError("s.toml", 3, 1, "list.x", "unknown key"); });
+  CHECK(scenario.first == kExitUsage);
+  CHECK_THAT(scenario.second, Catch::Contains("s.toml") && Catch::Contains("list.x"));
+  CHECK(handled([] { throw models::OutputError("disk full"); }) ==
+        std::make_pair(kExitFailure, std::string("error: results not written: disk full\n")));
+  const auto books = handled([] { throw models::ConservationError("created 3, accounted 2"); });
+  CHECK(books.first == kExitFailure);
+  CHECK_THAT(books.second, Catch::StartsWith("internal error (a bug") && Catch::Contains("created 3, accounted 2"));
+  CHECK(handled([] { throw QuietExit{7}; }) == std::make_pair(7, std::string()));
+  CHECK(handled([] { throw std::runtime_error("boom"); }) ==
+        std::make_pair(kExitFailure, std::string("error: boom\n")));
+  CHECK(handled([] { throw 42; }).first == kExitFailure);
 }
