@@ -145,7 +145,8 @@ struct Session {
 };
 
 int plain_lines(Session& session, const LiveArguments& a, const std::string& name, std::ostream& out) {
-  out << "mailstorm live: " << name << ", seed " << a.seed << ", replication " << a.replication << ", from "
+  out << "mailstorm live: " << name << ", seed " << a.seed << ", replication " << a.replication
+      << (a.mode == models::Mode::fast ? ", fast mode" : "") << ", from "
       << clock_text(session.last) << " for " << (session.run.horizon() - sim::Time{0}).hours()
       << "h; one line per simulated hour, with the figures of the hour ending at its clock\n";
   const auto wall0 = Clock::now();
@@ -270,7 +271,7 @@ LiveArguments parse_live_arguments(const std::vector<std::string>& words) {
       }
     }
     const bool takes_value = option == "--seed" || option == "--replication" || option == "--set" ||
-                             option == "--speed" || option == "--at";
+                             option == "--speed" || option == "--at" || option == "--mode";
     if (takes_value && !has_value) {
       if (i + 1 >= words.size()) throw UsageError(option + " needs a value");
       value = words[++i];
@@ -283,6 +284,10 @@ LiveArguments parse_live_arguments(const std::vector<std::string>& words) {
       a.seed = whole_number(option, value);
     } else if (option == "--replication") {
       a.replication = whole_number(option, value);
+    } else if (option == "--mode") {
+      const auto mode = models::parse_mode(value);
+      if (!mode) throw UsageError("--mode must be reference or fast, not '" + value + "'");
+      a.mode = *mode;
     } else if (option == "--set") {
       if (value.find('=') == std::string::npos)
         throw UsageError("--set needs key=value, not '" + value + "'");
@@ -313,14 +318,16 @@ LiveArguments parse_live_arguments(const std::vector<std::string>& words) {
 
 std::string live_usage_text() {
   return "  mailstorm live SCENARIO [--seed N] [--replication R] [--set key=value]...\n"
-         "                 [--speed HOURS_PER_SECOND] [--at TIME=MEASURE]... [--ascii] [--plain]\n"
+         "                 [--mode reference|fast] [--speed HOURS_PER_SECOND] [--at TIME=MEASURE]...\n"
+         "                 [--ascii] [--plain]\n"
          "            play the storm on the terminal (default 1 simulated hour per second);\n"
          "            keys: space pause, + faster, - slower, e emergency moderation, c close the\n"
          "            list, r restore the sender's server, x publish his explanation, q quit.\n"
          "            --at 2h=emergency_moderation switches a measure on 2 h after the start\n"
          "            (close_list, restore_sender_host, publish_explanation likewise). Not on a\n"
          "            terminal (or --plain): one line per simulated hour, as fast as possible\n"
-         "            unless --speed is given. --ascii: charts without Unicode blocks.\n";
+         "            unless --speed is given. --ascii: charts without Unicode blocks. --mode fast:\n"
+         "            exact aggregation, as for run (a list of a million members plays live).\n";
 }
 
 int live_command(const std::vector<std::string>& words, std::ostream& out, std::ostream& err) {
@@ -338,7 +345,7 @@ int live_command(const std::vector<std::string>& words, std::ostream& out, std::
   try {
     const scenario::Scenario s = scenario::load_scenario(a.scenario, models::settings_registry(), a.overrides);
     if (const auto available = available_memory_bytes()) {
-      if (const auto refusal = models::refuse_if_too_large(s, *available)) {
+      if (const auto refusal = models::refuse_if_too_large(s, *available, a.mode)) {
         err << "error: " << a.scenario << ": scenario too large for this machine: " << *refusal << '\n';
         return kExitUsage;
       }
@@ -355,6 +362,7 @@ int live_command(const std::vector<std::string>& words, std::ostream& out, std::
     models::RunOptions options;
     options.seed = a.seed;
     options.replication = a.replication;
+    options.mode = a.mode;
     Session session(s, options, a.at);
     if (a.plain || !interactive_terminal()) return plain_lines(session, a, s.name(), out);
     return terminal_view(session, a, s.name(), out);

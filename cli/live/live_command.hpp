@@ -27,6 +27,7 @@ struct ScheduledMeasure {
 struct LiveArguments {
   std::string scenario;
   std::uint64_t seed = 1, replication = 0;
+  models::Mode mode = models::Mode::reference;  // --mode fast: a list of millions, live
   std::vector<std::string> overrides;
   std::optional<double> speed_hours_per_s;  // default: 1 on a terminal, as fast as possible else
   std::vector<ScheduledMeasure> at;         // in time order

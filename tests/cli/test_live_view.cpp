@@ -254,3 +254,36 @@ TEST_CASE("a measure switched on live changes what follows, not what went before
   CHECK(plain_after > 0);  // with this seed the open list takes posts after the first hour
   CHECK(moderated_after == 0);
 }
+
+TEST_CASE("live --mode fast plays the fast run: the same books as run --mode fast", "[live][cli]") {
+  CHECK(parse_live_arguments({"live", "s.toml"}).mode == models::Mode::reference);
+  CHECK(parse_live_arguments({"live", "s.toml", "--mode", "fast"}).mode == models::Mode::fast);
+  CHECK(parse_live_arguments({"live", "s.toml", "--mode=reference"}).mode == models::Mode::reference);
+  CHECK_THROWS_WITH(parse_live_arguments({"live", "s.toml", "--mode", "quick"}),
+                    Catch::Contains("--mode must be reference or fast, not 'quick'"));
+
+  // Stepped hour by hour in fast mode, the storm ends with the messages of a whole fast run of
+  // the same seed, and not with those of the reference run (a different realisation).
+  const auto s = models::scenario::load_scenario(kFixture, models::settings_registry(), {});
+  models::RunOptions o;
+  o.seed = 3;
+  o.mode = models::Mode::fast;
+  const std::uint64_t fast_total = models::run_storm(s, o).outcomes.messages_total;
+  o.mode = models::Mode::reference;
+  const std::uint64_t reference_total = models::run_storm(s, o).outcomes.messages_total;
+  const auto with_commas = [](std::uint64_t n) {
+    std::string digits = std::to_string(n), text;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) text += ',';
+      text += digits[i];
+    }
+    return text;
+  };
+  REQUIRE(fast_total != reference_total);
+  std::ostringstream out, err;
+  REQUIRE(cli::run_command_line({"live", kFixture, "--plain", "--seed", "3", "--mode", "fast"}, out, err) ==
+          cli::kExitOk);
+  CHECK_THAT(out.str(), Catch::StartsWith("mailstorm live: small-storm, seed 3, replication 0, fast mode, from"));
+  CHECK_THAT(out.str(), Catch::Contains("): " + with_commas(fast_total) + " messages,"));
+  CHECK_THAT(out.str(), !Catch::Contains("): " + with_commas(reference_total) + " messages,"));
+}
