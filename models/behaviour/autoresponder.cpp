@@ -28,19 +28,6 @@ Autoresponder::Slot& Autoresponder::slot_of(std::uint64_t responder, std::uint64
   return slots_[i];
 }
 
-// The memo entry of a responder (shared with its neighbours), grown on demand; nullptr for an id
-// from kMemoLimit on.
-Autoresponder::Memo* Autoresponder::memo_of(std::uint64_t responder) {
-  if (responder >= kMemoLimit) return nullptr;
-  const std::size_t i = responder >> kMemoShift;
-  if (i >= memo_.size()) {
-    sim::LargeVector<Memo> grown(std::clamp<std::size_t>(2 * memo_.size(), i + 1, kMemoLimit >> kMemoShift));
-    std::copy(memo_.begin(), memo_.end(), grown.begin());
-    memo_.swap(grown);
-  }
-  return &memo_[i];
-}
-
 // RFC 3834 section 2 (and sendmail vacation(1), Dovecot Sieve vacation, Gmail): a compliant
 // responder never answers mail with a null reverse path or Auto-Submitted other than "no", skips
 // list and bulk mail, answers only mail addressed to its user in To/Cc, answers the envelope
@@ -56,22 +43,14 @@ AutoreplyDecision Autoresponder::decide(AutoresponderKind kind, sim::Duration re
       (h.null_envelope_sender || h.auto_submitted || h.list_headers || h.precedence_bulk || !h.addressed_explicitly))
     return AutoreplyDecision::suppressed_by_headers;
   if (repeat_period > sim::Duration{0}) {
-    Memo* memo = memo_of(responder_id);
-    if (memo != nullptr && memo->responder == responder_id && memo->correspondent == correspondent_id &&
-        now - memo->last < repeat_period)
-      return AutoreplyDecision::suppressed_by_repeat;  // what the table would say, without reading it
     Slot& s = slot_of(responder_id, correspondent_id);
-    const bool suppressed = s.used && now - s.last < repeat_period;
-    if (!suppressed) {
-      if (!s.used) {
-        s = Slot{responder_id, correspondent_id, now, true};
-        ++used_;
-      } else {
-        s.last = now;
-      }
+    if (s.used && now - s.last < repeat_period) return AutoreplyDecision::suppressed_by_repeat;
+    if (!s.used) {
+      s = Slot{responder_id, correspondent_id, now, true};
+      ++used_;
+    } else {
+      s.last = now;
     }
-    if (memo != nullptr) *memo = Memo{responder_id, correspondent_id, s.last};
-    if (suppressed) return AutoreplyDecision::suppressed_by_repeat;
   }
   return kind == AutoresponderKind::compliant ? AutoreplyDecision::reply_to_envelope_sender
                                               : AutoreplyDecision::reply_to_author;

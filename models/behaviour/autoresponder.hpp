@@ -54,21 +54,6 @@ class Autoresponder {
   Slot& slot_of(std::uint64_t responder, std::uint64_t correspondent);
   sim::LargeVector<Slot> slots_;  // huge pages: one look-up is one random access
   std::size_t used_ = 0;
-
-  // A copy of the table's entries last looked at, one per 8 consecutive responder ids (ids below
-  // kMemoLimit; a storm's are its member and outsider numbers; few responders share one): the
-  // pair and its last answer. A list post's copies reach the responders in member order, so this
-  // small array is read nearly in order, and it answers the common question (an out-of-office
-  // asked again about the same list owner) without the table's random access.
-  struct Memo {
-    std::uint64_t responder = kNobody, correspondent = kNobody;
-    sim::Time last{};
-  };
-  static constexpr std::uint64_t kNobody = UINT64_MAX;
-  static constexpr std::uint64_t kMemoLimit = std::uint64_t{1} << 32;
-  static constexpr int kMemoShift = 3;  // 8 ids per entry
-  Memo* memo_of(std::uint64_t responder);
-  sim::LargeVector<Memo> memo_;
 };
 
 }  // namespace mailstorm::models

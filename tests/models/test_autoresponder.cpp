@@ -2,7 +2,6 @@
 #include <catch2/catch.hpp>
 
 #include <map>
-#include <vector>
 
 #include "models/behaviour/autoresponder.hpp"
 #include "sim/random.hpp"
@@ -119,35 +118,4 @@ TEST_CASE("many responders and correspondents: the same decisions as a plain map
   CHECK(ar.remembered() == last.size());
   CHECK(last.size() > 100000);              // the table grew far past its first size
   CHECK(replies > last.size());             // and periods ran out and restarted
-}
-
-TEST_CASE("a list's sweeps over its responders: the memo of last answers agrees with a plain map",
-          "[autoresponder]") {
-  // As in a storm: post after post reaches the responders in id order, nearly always with the
-  // same correspondent (the list owner), now and then another; neighbouring ids share a memo
-  // entry, and some ids are beyond the memo. Every decision must be the plain rule's.
-  Autoresponder ar;
-  std::map<std::pair<std::uint64_t, std::uint64_t>, sim::Time> last;
-  sim::RandomStream r(11, 0, 1);
-  const sim::Duration period = sim::hours(3);
-  std::vector<std::uint64_t> responders;
-  for (std::uint64_t id = 0; id < 40000; id += 1 + r.uniform_int(40)) responders.push_back(id);  // a few share
-  for (std::uint64_t k = 0; k < 50; ++k) responders.push_back((std::uint64_t{1} << 32) + k);  // no memo
-  std::size_t replies = 0, suppressed = 0;
-  for (int post = 0; post < 60; ++post) {
-    const sim::Time now = at(sim::minutes(25 * post));
-    for (const std::uint64_t responder : responders) {
-      const std::uint64_t correspondent = r.bernoulli(0.9) ? 1 : 2 + r.uniform_int(5);
-      const auto key = std::make_pair(responder, correspondent);
-      const auto it = last.find(key);
-      const bool expect_reply = it == last.end() || now - it->second >= period;
-      if (expect_reply) last[key] = now;
-      const AutoreplyDecision d = ar.decide(naive, period, IncomingHeaders{}, responder, correspondent, now);
-      REQUIRE(d == (expect_reply ? AutoreplyDecision::reply_to_author : AutoreplyDecision::suppressed_by_repeat));
-      (expect_reply ? replies : suppressed) += 1;
-    }
-  }
-  CHECK(ar.remembered() == last.size());
-  CHECK(replies > 10 * responders.size());  // periods ran out and restarted
-  CHECK(suppressed > replies);              // and most questions were suppressed
 }
