@@ -590,9 +590,14 @@ class Storm {
     set_level(h);
   }
 
+  // When a service starting now at `host` ends, by the host's own stream: every service but a
+  // broadcast copy to an ordinary member (that one draws from its copy's stream).
+  Time service_end(std::uint32_t host) {
+    return engine_.now() + sim::seconds_f(host_rngs_[host].exponential(hosts_[host].per_server_rate));
+  }
+
   void start_service(std::uint32_t host, std::uint32_t e) {
-    const double s = host_rngs_[host].exponential(hosts_[host].per_server_rate);
-    const Time done = engine_.now() + sim::seconds_f(s);
+    const Time done = service_end(host);
     if (fast_) {
       auto& c = hosts_[host].completions;
       c.push_back(done.us);
@@ -1539,7 +1544,7 @@ class Storm {
     const std::uint32_t dest = people_[k].host;
     Host& h = hosts_[dest];
     if (!free_session(h, t)) return false;
-    const Time done = t + sim::seconds_f(host_rngs_[dest].exponential(h.per_server_rate));
+    const Time done = service_end(dest);
     if (account_virtual(post, dest, from_host, t, done)) virtual_receive(k, post, done);
     return true;
   }
@@ -1661,7 +1666,7 @@ class Storm {
     Host& h = hosts_[dest];
     const Time t = engine_.now();
     if (!free_session(h, t)) return false;
-    const Time done = t + sim::seconds_f(host_rngs_[dest].exponential(h.per_server_rate));
+    const Time done = service_end(dest);  // the draw start_service would make
     if (!account_service(post, dest, t, done)) return true;  // still in service at the horizon
     if (who.address == Address::valid) account_delivery(post, kListHost, done);
     engine_.schedule(done, Event{EventType::copy_served, k, post});
