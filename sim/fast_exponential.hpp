@@ -41,8 +41,10 @@ inline const ExponentialZiggurat& exponential_ziggurat() {
 
 }  // namespace detail
 
-// A draw from Exp(1) (mean 1); scale by the mean for other rates.
-inline double fast_exponential(RandomStream& rng) {
+// A draw from Exp(1) (mean 1); scale by the mean for other rates. Rng: RandomStream or
+// ShortStream (anything with next_u64, uniform01 and uniform01_open_low).
+template <class Rng>
+double fast_exponential(Rng& rng) {
   const auto& z = detail::exponential_ziggurat();
   for (;;) {
     const std::uint64_t bits = rng.next_u64();

@@ -25,9 +25,12 @@ namespace detail {
 inline constexpr std::uint64_t kSeedSalt = 0x9e3779b97f4a7c15ULL;
 inline constexpr std::uint64_t kReplicationSalt = 0xd1b54a32d192ed03ULL;
 inline constexpr std::uint64_t kStreamSalt = 0x8cb92ba72f3d8dd7ULL;
+inline constexpr std::uint64_t kShortStreamSalt = 0xa0761d6478bd642fULL;
+inline constexpr std::uint64_t kRestSalt = 0xe7037ed1a0b428dbULL;
 }  // namespace detail
 
 class StreamFamily;
+class ShortStream;
 
 class RandomStream {
  public:
@@ -73,6 +76,7 @@ class RandomStream {
   std::uint64_t binomial_btrd(std::uint64_t n, double p);
 
   friend class StreamFamily;
+  friend class ShortStream;
   // The stream whose three keys hash to `key` (see StreamFamily::stream).
   struct FromKey {};
   RandomStream(FromKey, std::uint64_t key) {
@@ -92,7 +96,29 @@ class RandomStream {
   bool has_spare_normal_ = false;
 };
 
-// SplitMix64 finaliser: a good 64-bit mixing function (used to derive stream keys).
+// A keyed stream for code that draws once or twice for each of many millions of keys (fast
+// mode's list copies): SplitMix64 (Steele, Lea & Flood 2014) from the key, one mixing per draw,
+// instead of seeding xoshiro's 256-bit state (four mixings and the state's stores) for two draws.
+// SplitMix64 passes BigCrush on its own; it is used here for the first few draws of a key only.
+// A caller that needs more draws of the same key takes rest(): a xoshiro stream keyed by where
+// this one stands, so any number of further draws have xoshiro's quality.
+class ShortStream {
+ public:
+  explicit ShortStream(std::uint64_t key) : state_(key) {}
+  std::uint64_t next_u64() {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    return mix64(state_);
+  }
+  double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  double uniform01_open_low() { return static_cast<double>((next_u64() >> 11) + 1) * 0x1.0p-53; }
+  // The draws after this stream's: a full stream keyed by its state, salted so that its
+  // SplitMix seeding does not run over the words this stream already gave.
+  RandomStream rest() const { return RandomStream(RandomStream::FromKey{}, mix64(state_ ^ detail::kRestSalt)); }
+
+ private:
+  std::uint64_t state_;
+};
+
 // The streams of one (seed, replication): stream(id) is RandomStream(seed, replication, id), the
 // same draws, with the two hashes of seed and replication done once. For code that makes streams
 // by the million (fast mode's per-copy streams), where those hashes were a tenth of a run.
@@ -102,6 +128,11 @@ class StreamFamily {
       : key_(mix64(mix64(seed ^ detail::kSeedSalt) ^ mix64(replication + detail::kReplicationSalt))) {}
   RandomStream stream(std::uint64_t stream_id) const {
     return RandomStream(RandomStream::FromKey{}, mix64(key_ ^ mix64(stream_id + detail::kStreamSalt)));
+  }
+  // A short keyed stream (see ShortStream) for stream_id. Its draws are not those of
+  // stream(stream_id), and are independent of them (another salt).
+  ShortStream short_stream(std::uint64_t stream_id) const {
+    return ShortStream(mix64(key_ ^ mix64(stream_id + detail::kShortStreamSalt)));
   }
 
  private:

@@ -110,6 +110,7 @@ struct Envelope {
 struct Host {
   std::string name;
   double per_server_rate = 1;  // services per second per session
+  double mean_service_s = 1;   // 1 / per_server_rate (fast mode's list copies multiply by it)
   std::int64_t concurrency = 1, spool_limit = 1;
   double rate_limit = 0;       // accepted per second, 0 = off
   bool up = true;
@@ -326,6 +327,7 @@ class Storm {
     h.name = std::move(name);
     h.concurrency = hp.concurrency;
     h.per_server_rate = hp.capacity_per_s / static_cast<double>(hp.concurrency);
+    h.mean_service_s = 1.0 / h.per_server_rate;
     h.spool_limit = hp.spool_limit;
     h.rate_limit = hp.rate_limit_per_s;
     h.tokens = hp.rate_limit_per_s;
@@ -1586,8 +1588,20 @@ class Storm {
     std::vector<std::uint32_t> exceptions;  // ordinary members whose copy took the reference path, ascending
   };
 
-  sim::RandomStream copy_stream(std::uint32_t broadcast, std::uint32_t k) const {
-    return streams_.stream(((std::uint64_t{broadcast} + 1) << 32) | k);
+  // The draws of member k's copy of broadcast b, sent at `sent` to k's host h: a uniform
+  // (whether k reads it, and whether the reading is a candidate) and when its service ends. The
+  // same whether drawn when the copy leaves (broadcast_copy) or later (gather_broadcast). The
+  // stream is kept for a candidate's reading time (rest()).
+  struct CopyDraws {
+    sim::ShortStream s;
+    double u;
+    Time done;
+  };
+  CopyDraws copy_draws(std::uint32_t b, std::uint32_t k, Time sent, const Host& h) const {
+    sim::ShortStream s = streams_.short_stream(((std::uint64_t{b} + 1) << 32) | k);
+    const double u = s.uniform01();
+    const Time done = sent + sim::seconds_f(sim::fast_exponential(s) * h.mean_service_s);
+    return {s, u, done};
   }
 
   std::uint32_t open_broadcast(MessageId post) {
@@ -1635,14 +1649,13 @@ class Storm {
       const std::uint32_t dest = people_[k].host;
       Host& h = hosts_[dest];
       if (free_session(h, t)) {
-        sim::RandomStream s = copy_stream(o.broadcast, k);
-        const double u = s.uniform01();
-        const Time done = t + sim::seconds_f(sim::fast_exponential(s) / h.per_server_rate);
-        if (!account_virtual(o.post, dest, kListHost, t, done) || !b.readings) return;
+        const CopyDraws d = copy_draws(o.broadcast, k, t, h);
+        if (!account_virtual(o.post, dest, kListHost, t, d.done) || !b.readings) return;
         // A candidate reading (read, and some uniform below its bound) gets its event now; the
         // others are recomputed when needed.
-        if (u < (1.0 - p_.behaviour.never_read) * broadcast_q(b, k)) {
-          const Time when = read_time(people_[k], s, done);
+        if (d.u < (1.0 - p_.behaviour.never_read) * broadcast_q(b, k)) {
+          sim::RandomStream rest = d.s.rest();
+          const Time when = read_time(people_[k], rest, d.done);
           if (when < horizon_) engine_.schedule(when, Event{EventType::read_candidate, k, o.post});
         }
         return;
@@ -1712,11 +1725,10 @@ class Storm {
           (only_clarifications && messages_[b.post].kind != MessageKind::clarification) ||
           std::binary_search(b.exceptions.begin(), b.exceptions.end(), v))
         continue;
-      sim::RandomStream s = copy_stream(i, v);
-      const double u = s.uniform01();
-      const Time done = drip + sim::seconds_f(sim::fast_exponential(s) / hosts_[who.host].per_server_rate);
-      if (done >= horizon_ || u >= read || u < read * broadcast_q(b, v)) continue;  // not read, or a candidate
-      const Time at = read_time(who, s, done);
+      const CopyDraws d = copy_draws(i, v, drip, hosts_[who.host]);
+      if (d.done >= horizon_ || d.u >= read || d.u < read * broadcast_q(b, v)) continue;  // not read, or a candidate
+      sim::RandomStream rest = d.s.rest();
+      const Time at = read_time(who, rest, d.done);
       if (at < horizon_) list.push_back(PendingRead{at, b.post, true});
     }
     bcast_cursor_[v] = i;

@@ -551,3 +551,106 @@ TEST_CASE("a stream family gives the same streams as the three-key constructor",
   CHECK(f.stream(1).next_u64() != f.stream(2).next_u64());
   CHECK(StreamFamily(1, 0).stream(5).next_u64() != StreamFamily(1, 1).stream(5).next_u64());
 }
+
+// ---- short streams (fast mode's list copies) ------------------------------------------------
+
+namespace {
+// Pearson correlation of paired samples.
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const auto n = static_cast<double>(x.size());
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += y[i] * y[i], sxy += x[i] * y[i];
+  }
+  return (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+}
+}  // namespace
+
+TEST_CASE("short streams: the documented derivation, pinned", "[random]") {
+  // SplitMix64 from mix64(family key ^ mix64(id + salt)), written out independently.
+  using mailstorm::sim::mix64;
+  constexpr std::uint64_t golden = 0x9e3779b97f4a7c15ULL;
+  for (std::uint64_t seed : {0ULL, 1ULL, ~0ULL})
+    for (std::uint64_t id : {0ULL, 1ULL, (7ULL << 32) | 5ULL}) {
+      std::uint64_t key = mix64(seed ^ golden);
+      key = mix64(key ^ mix64(0 + 0xd1b54a32d192ed03ULL));
+      key = mix64(key ^ mix64(id + 0xa0761d6478bd642fULL));
+      auto s = StreamFamily(seed, 0).short_stream(id);
+      for (std::uint64_t i = 1; i <= 4; ++i) REQUIRE(s.next_u64() == mix64(key + i * golden));
+    }
+  // Pinned (computed once, g++ 12 x86-64), as for the full streams: a seed must mean the same
+  // run on every platform.
+  auto s = StreamFamily(2000, 1).short_stream((3ULL << 32) | 17);
+  CHECK(s.next_u64() == 0xa892a57279265a44ULL);
+  CHECK(s.next_u64() == 0x091f54d5fa86fd00ULL);
+  CHECK(s.next_u64() == 0x94c8aa75e9d6950bULL);
+  CHECK(s.rest().next_u64() == 0x493fe95375c7b486ULL);
+  // Not the full stream of the same id, nor its seeding words.
+  auto full = StreamFamily(2000, 1).stream((3ULL << 32) | 17);
+  auto again = StreamFamily(2000, 1).short_stream((3ULL << 32) | 17);
+  std::set<std::uint64_t> words;
+  for (int i = 0; i < 4; ++i) words.insert(full.next_u64()), words.insert(again.next_u64());
+  CHECK(words.size() == 8);
+}
+
+TEST_CASE("short streams: the draws of fast mode's list copies", "[random]") {
+  // As fast mode uses them: one key per copy, ids (broadcast + 1) << 32 | member, a uniform and
+  // then an Exp(1) by the ziggurat from each. Over 1,000,000 copies (5 broadcasts of 200,000
+  // members): KS and moments for both marginals at the file's alpha and sigmas; the uniform and
+  // the exponential of a copy, and the uniforms of neighbouring members and of the same member
+  // in neighbouring broadcasts, uncorrelated (|r| < 5 standard errors, 1/sqrt(n) each).
+  const StreamFamily family(7, 2);
+  constexpr std::uint64_t members = 200'000, broadcasts = 5;
+  std::vector<double> us, xs;
+  us.reserve(members * broadcasts), xs.reserve(members * broadcasts);
+  for (std::uint64_t b = 0; b < broadcasts; ++b)
+    for (std::uint64_t k = 0; k < members; ++k) {
+      auto s = family.short_stream(((b + 1) << 32) | k);
+      us.push_back(s.uniform01());
+      xs.push_back(mailstorm::sim::fast_exponential(s));
+    }
+  check_ks(us, [](double x) { return std::clamp(x, 0.0, 1.0); });
+  check_moments(us, {0.5, 1.0 / 12, 1.0 / 80});
+  check_ks(xs, [](double x) { return x <= 0 ? 0.0 : -std::expm1(-x); });
+  check_moments(xs, {1.0, 1.0, 9.0});
+  // The ziggurat's wedges take further words of the short stream: the draws beyond 3 (mostly
+  // wedges), as Exp(1) excesses, like the RandomStream test above.
+  std::vector<double> excess;
+  for (double x : xs)
+    if (x > 3.0) excess.push_back(x - 3.0);
+  check_ks(excess, [](double x) { return x <= 0 ? 0.0 : -std::expm1(-x); });
+
+  const double bound = 5.0 / std::sqrt(static_cast<double>(members));
+  std::vector<double> ex_cdf(xs.size());
+  for (std::size_t i = 0; i < xs.size(); ++i) ex_cdf[i] = -std::expm1(-xs[i]);
+  CHECK(std::fabs(correlation(us, ex_cdf)) < 5.0 / std::sqrt(static_cast<double>(us.size())));
+  const std::vector<double> first(us.begin(), us.begin() + members - 1), next(us.begin() + 1, us.begin() + members);
+  CHECK(std::fabs(correlation(first, next)) < bound);
+  const std::vector<double> b0(us.begin(), us.begin() + members), b1(us.begin() + members, us.begin() + 2 * members);
+  CHECK(std::fabs(correlation(b0, b1)) < bound);
+
+  // rest(): a copy's later draws (a candidate's reading time) are uniform across copies and
+  // uncorrelated with the copy's own first draws.
+  std::vector<double> rest_us;
+  rest_us.reserve(members);
+  for (std::uint64_t k = 0; k < members; ++k) {
+    auto s = family.short_stream((1ULL << 32) | k);
+    s.uniform01(), mailstorm::sim::fast_exponential(s);
+    rest_us.push_back(s.rest().uniform01());
+  }
+  check_ks(rest_us, [](double x) { return std::clamp(x, 0.0, 1.0); });
+  CHECK(std::fabs(correlation(b0, rest_us)) < bound);
+}
+
+TEST_CASE("short streams: the correlation test has power", "[random][power]") {
+  // The same neighbour test on a stream keyed without the final mixing (a Weyl sequence in the
+  // id) finds the dependence the mixing removes.
+  std::vector<double> us;
+  constexpr std::uint64_t n = 200'000;
+  for (std::uint64_t k = 0; k < n; ++k) {
+    const std::uint64_t state = 12345 + k * 0x9e3779b97f4a7c15ULL;
+    us.push_back(static_cast<double>(state >> 11) * 0x1.0p-53);
+  }
+  const std::vector<double> first(us.begin(), us.end() - 1), next(us.begin() + 1, us.end());
+  CHECK(std::fabs(correlation(first, next)) > 5.0 / std::sqrt(static_cast<double>(n)));
+}
