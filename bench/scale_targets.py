@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Measure issue 7's scale targets: whole-process wall time and peak memory of `mailstorm run`.
+
+usage: scale_targets.py MAILSTORM [--runs N] [--seed S] [--only NAME]... [--against BINARY]
+                        [--record FILE]
+
+MAILSTORM is a Release build of the command line (e.g. build/cli/mailstorm). Each target is run
+N times (default 5) with `/usr/bin/time -f "%e %M"`, one run at a time (one core), and its median
+wall time and median peak resident memory are compared with the target:
+
+  bestboy   scenarios/bestboy-2000.toml, reference and fast in alternation: the ratio of the
+            medians (reference / fast) must be at least 20
+  mega-1m   scenarios/mega-list-1m.toml, fast: under 10 s and under 4 GB
+  mega-10m  scenarios/mega-list-10m.toml, fast: under 120 s and under 16 GB
+
+--against BINARY runs another build in alternation with MAILSTORM on the same commands (for
+example the previous commit's), and prints its medians and the ratio of the two, so that a
+change can be judged on a shared machine whose speed drifts: compare binaries only within one
+run of this script. --record FILE appends one CSV line per process run (binary, target, mode,
+seed, run, wall_s, max_rss_kib, date). Memory is as /usr/bin/time gives it, in KiB.
+
+The seed matters: each seed is another storm, and fast mode's storm for a seed differs from
+reference mode's and changes when fast mode's draws change; --seed checks another one.
+
+Timing targets are not checked in CI: a shared machine's speed varies by up to half between
+minutes. Run this on an otherwise idle machine. Exit status: 0 every target checked is met,
+1 one is not, 2 bad usage or a run failed.
+
+Python 3 standard library only.
+"""
+
+import argparse
+import csv
+import datetime
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# name: (scenario, modes, wall limit s, memory limit KiB, speed-up wanted of fast over reference)
+TARGETS = {
+    "bestboy": ("scenarios/bestboy-2000.toml", ["reference", "fast"], None, None, 20.0),
+    "mega-1m": ("scenarios/mega-list-1m.toml", ["fast"], 10.0, 4 * 1024 * 1024, None),
+    "mega-10m": ("scenarios/mega-list-10m.toml", ["fast"], 120.0, 16 * 1024 * 1024, None),
+}
+
+
+def run_once(binary, scenario, mode, seed):
+    """One whole-process run; returns (wall seconds, peak RSS KiB)."""
+    with tempfile.TemporaryDirectory(prefix="mailstorm-scale-") as out:
+        timing = os.path.join(out, "time.txt")
+        cmd = ["/usr/bin/time", "-o", timing, "-f", "%e %M", binary, "run",
+               os.path.join(ROOT, scenario), "--mode", mode, "--seed", str(seed), "--quiet",
+               "--out", os.path.join(out, "run")]
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[5:])} exited {done.returncode}: {done.stderr.strip()}")
+        with open(timing) as f:
+            fields = f.read().split()
+        return float(fields[0]), int(fields[1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("mailstorm")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", action="append", choices=sorted(TARGETS))
+    parser.add_argument("--against")
+    parser.add_argument("--record")
+    args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if not os.path.exists("/usr/bin/time"):
+        print("scale_targets: /usr/bin/time is missing (Debian package `time`)", file=sys.stderr)
+        return 2
+    binaries = [("this", args.mailstorm)] + ([("against", args.against)] if args.against else [])
+    for _, b in binaries:
+        if not os.access(b, os.X_OK):
+            print(f"scale_targets: {b} is not an executable", file=sys.stderr)
+            return 2
+
+    record = None
+    if args.record:
+        new = not os.path.exists(args.record)
+        record_file = open(args.record, "a", newline="")
+        record = csv.writer(record_file)
+        if new:
+            record.writerow(["binary", "target", "mode", "seed", "run", "wall_s", "max_rss_kib", "date"])
+
+    met = True
+    for name in args.only or list(TARGETS):
+        scenario, modes, wall_limit, rss_limit, speedup = TARGETS[name]
+        samples = {(who, mode): [] for who, _ in binaries for mode in modes}
+        try:
+            for i in range(args.runs):
+                for who, binary in binaries:  # in alternation: a slow minute hits all alike
+                    for mode in modes:
+                        wall, rss = run_once(binary, scenario, mode, args.seed)
+                        samples[(who, mode)].append((wall, rss))
+                        if record:
+                            record.writerow([binary, name, mode, args.seed, i + 1, f"{wall:.2f}", rss,
+                                             datetime.datetime.now().isoformat(timespec="seconds")])
+                            record_file.flush()
+        except RuntimeError as e:
+            print(f"scale_targets: {e}", file=sys.stderr)
+            return 2
+
+        def medians(who, mode):
+            walls = [w for w, _ in samples[(who, mode)]]
+            rsss = [r for _, r in samples[(who, mode)]]
+            return statistics.median(walls), min(walls), max(walls), statistics.median(rsss), max(rsss)
+
+        print(f"{name}: {scenario}, seed {args.seed}, median of {args.runs}")
+        for who, binary in binaries:
+            for mode in modes:
+                wall, lo, hi, rss, rss_max = medians(who, mode)
+                print(f"  {who:8} {mode:9} {wall:8.2f} s ({lo:.2f}-{hi:.2f})  {rss:>10,} KiB (max {rss_max:,})"
+                      f"  {binary}")
+        wall, _, _, rss, _ = medians("this", modes[-1])
+        verdicts = []
+        if wall_limit is not None:
+            verdicts.append((f"wall {wall:.2f} s < {wall_limit:g} s", wall < wall_limit))
+        if rss_limit is not None:
+            verdicts.append((f"memory {rss:,} KiB < {rss_limit:,} KiB", rss < rss_limit))
+        if speedup is not None:
+            ratio = medians("this", "reference")[0] / wall
+            verdicts.append((f"reference / fast {ratio:.1f} >= {speedup:g}", ratio >= speedup))
+        if args.against:
+            ratio = wall / medians("against", modes[-1])[0]
+            print(f"  this / against ({modes[-1]} mode, medians): {ratio:.2f}")
+        for text, ok in verdicts:
+            print(f"  {'met    ' if ok else 'NOT MET'} {text}")
+            met = met and ok
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
