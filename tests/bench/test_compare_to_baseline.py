@@ -135,15 +135,39 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(self.compare(current)[0], 0)
         self.assertEqual(self.compare(current, "--tolerance", "0.2")[0], 1)
 
-    def test_median_of_repetitions_ignores_one_outlier(self):
-        # One repetition of three 3x slower (a burst of load): the median is unaffected.
+    def test_fastest_repetition_ignores_slow_ones(self):
+        # Two repetitions of three 3x slower (a slow phase of a shared machine, page faults): the
+        # fastest repetition is unaffected. A median would have failed this run.
         self.write(self.baseline, suite())
         current = suite()
         for e in current["benchmarks"]:
-            if e["name"] == "Storm/small-storm/reference" and e["repetition_index"] == 0:
+            if e["name"] == "Storm/small-storm/reference" and e["repetition_index"] in (0, 1):
                 e["cpu_time"] *= 3
         code, out, err = self.compare(current)
         self.assertEqual(code, 0, out + err)
+
+    def test_every_repetition_slower_fails(self):
+        # ...but when every repetition is 2x slower, so is the fastest: a real regression.
+        self.write(self.baseline, suite())
+        current = suite()
+        for e in current["benchmarks"]:
+            if e["name"] == "Storm/small-storm/reference":
+                e["cpu_time"] *= 2
+        code, out, err = self.compare(current)
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("Storm/small-storm/reference", err)
+
+    def test_fastest_reference_repetition_is_used(self):
+        # The reference is taken the same way as the benchmarks, by its fastest repetition: one
+        # repetition of BM_Reference twice as fast is the machine's speed, so every ratio doubles.
+        self.write(self.baseline, suite())
+        current = suite()
+        for e in current["benchmarks"]:
+            if e["name"] == "BM_Reference" and e["repetition_index"] == 0:
+                e["cpu_time"] *= 0.5
+        code, out, err = self.compare(current)
+        # The reference's fastest repetition halved: every ratio doubled, and the check fails.
+        self.assertEqual(code, 1, out + err)
 
     def test_aggregates_only_input(self):
         # --benchmark_report_aggregates_only=true: the median aggregate is used.
