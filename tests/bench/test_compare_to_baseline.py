@@ -135,38 +135,35 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(self.compare(current)[0], 0)
         self.assertEqual(self.compare(current, "--tolerance", "0.2")[0], 1)
 
+    @staticmethod
+    def scaled(name, factor, reps=(0, 1, 2)):
+        """A run like suite()'s, with the CPU times of `name` in repetitions `reps` times factor."""
+        current = suite()
+        for e in current["benchmarks"]:
+            if e["name"] == name and e["repetition_index"] in reps:
+                e["cpu_time"] *= factor
+        return current
+
     def test_fastest_repetition_ignores_slow_ones(self):
         # Two repetitions of three 3x slower (a slow phase of a shared machine, page faults): the
         # fastest repetition is unaffected. A median would have failed this run.
         self.write(self.baseline, suite())
-        current = suite()
-        for e in current["benchmarks"]:
-            if e["name"] == "Storm/small-storm/reference" and e["repetition_index"] in (0, 1):
-                e["cpu_time"] *= 3
-        code, out, err = self.compare(current)
+        code, out, err = self.compare(self.scaled("Storm/small-storm/reference", 3.0, reps=(0, 1)))
         self.assertEqual(code, 0, out + err)
 
     def test_every_repetition_slower_fails(self):
         # ...but when every repetition is 2x slower, so is the fastest: a real regression.
         self.write(self.baseline, suite())
-        current = suite()
-        for e in current["benchmarks"]:
-            if e["name"] == "Storm/small-storm/reference":
-                e["cpu_time"] *= 2
-        code, out, err = self.compare(current)
+        code, out, err = self.compare(self.scaled("Storm/small-storm/reference", 2.0))
         self.assertEqual(code, 1, out + err)
         self.assertIn("Storm/small-storm/reference", err)
 
     def test_fastest_reference_repetition_is_used(self):
         # The reference is taken the same way as the benchmarks, by its fastest repetition: one
-        # repetition of BM_Reference twice as fast is the machine's speed, so every ratio doubles.
+        # repetition of BM_Reference twice as fast is the machine's speed, so every ratio doubles
+        # and the check fails.
         self.write(self.baseline, suite())
-        current = suite()
-        for e in current["benchmarks"]:
-            if e["name"] == "BM_Reference" and e["repetition_index"] == 0:
-                e["cpu_time"] *= 0.5
-        code, out, err = self.compare(current)
-        # The reference's fastest repetition halved: every ratio doubled, and the check fails.
+        code, out, err = self.compare(self.scaled("BM_Reference", 0.5, reps=(0,)))
         self.assertEqual(code, 1, out + err)
 
     def test_aggregates_only_input(self):
