@@ -130,7 +130,7 @@ class StreamFamily {
     return RandomStream(RandomStream::FromKey{}, mix64(key_ ^ mix64(stream_id + detail::kStreamSalt)));
   }
   // A short keyed stream (see ShortStream) for stream_id. Its draws are not those of
-  // stream(stream_id), and are independent of them (another salt).
+  // stream(stream_id), and unrelated to them (another salt; the test checks they share no word).
   ShortStream short_stream(std::uint64_t stream_id) const {
     return ShortStream(mix64(key_ ^ mix64(stream_id + detail::kShortStreamSalt)));
   }
