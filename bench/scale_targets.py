@@ -83,14 +83,19 @@ def main():
             print(f"scale_targets: {b} is not an executable", file=sys.stderr)
             return 2
 
-    record = None
-    if args.record:
-        new = not os.path.exists(args.record)
-        record_file = open(args.record, "a", newline="")
-        record = csv.writer(record_file)
+    if not args.record:
+        return measure(args, binaries, None)
+    new = not os.path.exists(args.record)
+    with open(args.record, "a", newline="") as record_file:
         if new:
-            record.writerow(["binary", "target", "mode", "seed", "run", "wall_s", "max_rss_kib", "date"])
+            csv.writer(record_file).writerow(
+                ["binary", "target", "mode", "seed", "run", "wall_s", "max_rss_kib", "date"])
+        return measure(args, binaries, record_file)
 
+
+def measure(args, binaries, record_file):
+    """Runs and reports the targets; 0 all met, 1 one is not, 2 a run failed. Each run is
+    appended to record_file (a CSV file, or None) as soon as it is done."""
     met = True
     for name in args.only or list(TARGETS):
         scenario, modes, wall_limit, rss_limit, speedup = TARGETS[name]
@@ -101,8 +106,8 @@ def main():
                     for mode in modes:
                         wall, rss = run_once(binary, scenario, mode, args.seed)
                         samples[(who, mode)].append((wall, rss))
-                        if record:
-                            record.writerow([binary, name, mode, args.seed, i + 1, f"{wall:.2f}", rss,
+                        if record_file:
+                            csv.writer(record_file).writerow([binary, name, mode, args.seed, i + 1, f"{wall:.2f}", rss,
                                              datetime.datetime.now().isoformat(timespec="seconds")])
                             record_file.flush()
         except RuntimeError as e:
@@ -112,7 +117,7 @@ def main():
         def medians(who, mode):
             walls = [w for w, _ in samples[(who, mode)]]
             rsss = [r for _, r in samples[(who, mode)]]
-            return statistics.median(walls), min(walls), max(walls), statistics.median(rsss), max(rsss)
+            return statistics.median(walls), min(walls), max(walls), round(statistics.median(rsss)), max(rsss)
 
         print(f"{name}: {scenario}, seed {args.seed}, median of {args.runs}")
         for who, binary in binaries:

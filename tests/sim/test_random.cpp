@@ -213,6 +213,15 @@ std::vector<std::uint64_t> draw_counts(std::size_t n, Draw draw) {
   return xs;
 }
 
+// Pearson correlation of paired samples.
+double correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const auto n = static_cast<double>(x.size());
+  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += y[i] * y[i], sxy += x[i] * y[i];
+  }
+  return (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
+}
 }  // namespace
 
 // ---- streams --------------------------------------------------------------------------------
@@ -251,14 +260,9 @@ TEST_CASE("random: neighbouring streams are uncorrelated", "[random]") {
                                        {{1, 0, 0}, {2, 0, 0}}, {{5, 9, 1000}, {5, 9, 1001}}};
   for (const auto& pr : pairs) {
     RandomStream x(pr[0][0], pr[0][1], pr[0][2]), y(pr[1][0], pr[1][1], pr[1][2]);
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double u = x.uniform01(), v = y.uniform01();
-      sx += u, sy += v, sxx += u * u, syy += v * v, sxy += u * v;
-    }
-    const double nd = n;
-    const double r = (sxy - sx * sy / nd) / std::sqrt((sxx - sx * sx / nd) * (syy - sy * sy / nd));
-    CHECK(std::fabs(r) < 5.0 / std::sqrt(nd));
+    const auto us = draw_reals(n, [&] { return x.uniform01(); });
+    const auto vs = draw_reals(n, [&] { return y.uniform01(); });
+    CHECK(std::fabs(correlation(us, vs)) < 5.0 / std::sqrt(static_cast<double>(n)));
   }
 }
 
@@ -553,18 +557,6 @@ TEST_CASE("a stream family gives the same streams as the three-key constructor",
 }
 
 // ---- short streams (fast mode's list copies) ------------------------------------------------
-
-namespace {
-// Pearson correlation of paired samples.
-double correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  const auto n = static_cast<double>(x.size());
-  double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    sx += x[i], sy += y[i], sxx += x[i] * x[i], syy += y[i] * y[i], sxy += x[i] * y[i];
-  }
-  return (sxy - sx * sy / n) / std::sqrt((sxx - sx * sx / n) * (syy - sy * sy / n));
-}
-}  // namespace
 
 TEST_CASE("short streams: the documented derivation, pinned", "[random]") {
   // SplitMix64 from mix64(family key ^ mix64(id + salt)), written out independently.
