@@ -8,7 +8,7 @@ set -euo pipefail
 # Needed to build, run and test mailstorm.
 required=(
   build-essential cmake g++ git ca-certificates
-  libboost-dev          # Boost.Graph (contact graph, header part), Boost.Math, Boost.Random
+  libboost-dev          # Boost.Graph (loaded contact graph, header part), Boost.Math, Boost.Random
   libboost-graph-dev    # Boost.Graph's compiled parts (edge-list and GraphML readers)
   libeigen3-dev         # the branching-process analysis (next-generation matrix)
   libtomlplusplus-dev   # scenario files

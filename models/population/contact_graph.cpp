@@ -10,16 +10,16 @@
 namespace mailstorm::models {
 
 ContactGraph::ContactGraph(std::uint32_t members, GeneratedShape shape)
-    : graph_(members), members_(members), generated_(true), shape_(shape), realised_(members, false),
-      cache_(members) {}
+    : members_(members), vertex_count_(members), generated_(true), shape_(shape) {}
 
 ContactGraph ContactGraph::from_edge_list(const std::string& path, std::uint32_t members) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open the contact-graph edge list");
   ContactGraph g;
   g.members_ = members;
+  g.vertex_count_ = members;
   g.generated_ = false;
-  g.graph_ = Graph(members);
+  std::vector<std::pair<Vertex, Vertex>> arcs;  // both directions of each edge, in the file's order
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
@@ -35,18 +35,41 @@ ContactGraph ContactGraph::from_edge_list(const std::string& path, std::uint32_t
     std::string rest;
     if (ls >> rest)
       throw std::runtime_error(path + ":" + std::to_string(line_no) + ": unexpected '" + rest + "'");
-    const auto need = static_cast<std::uint32_t>(std::max(u, v) + 1);
-    while (g.vertex_count() < need) boost::add_vertex(g.graph_);
-    if (u != v) boost::add_edge(static_cast<Vertex>(u), static_cast<Vertex>(v), g.graph_);
+    g.vertex_count_ = std::max(g.vertex_count_, static_cast<std::uint32_t>(std::max(u, v) + 1));
+    if (u == v) continue;  // a self-loop reaches nobody
+    arcs.emplace_back(static_cast<Vertex>(u), static_cast<Vertex>(v));
+    arcs.emplace_back(static_cast<Vertex>(v), static_cast<Vertex>(u));
   }
-  const std::uint32_t n = g.vertex_count();
-  g.realised_.assign(n, true);
-  g.cache_.assign(n, {});
-  for (Vertex x = 0; x < n; ++x) {
-    auto [b, e] = boost::adjacent_vertices(x, g.graph_);
-    for (; b != e; ++b) g.cache_[x].push_back(static_cast<Vertex>(*b));
-  }
+  // The multi-pass constructor places each vertex's arcs in input order (a counting sort).
+  g.loaded_ = Loaded(boost::edges_are_unsorted_multi_pass, arcs.begin(), arcs.end(), g.vertex_count_);
   return g;
+}
+
+bool ContactGraph::realised(Vertex v) const {
+  if (!generated_) return true;
+  const auto it = touched_.find(v);
+  return it != touched_.end() && it->second.realised;
+}
+
+std::size_t ContactGraph::degree(Vertex v) const {
+  if (!generated_) return boost::out_degree(v, loaded_);
+  const auto it = touched_.find(v);
+  return it == touched_.end() ? 0 : it->second.contacts.size();
+}
+
+std::vector<std::uint64_t> ContactGraph::degree_counts() const {
+  std::vector<std::uint64_t> counts;
+  auto count = [&counts](std::size_t d) {
+    if (counts.size() <= d) counts.resize(d + 1, 0);
+    ++counts[d];
+  };
+  if (generated_) {
+    for (const auto& [v, t] : touched_)
+      if (t.realised) count(t.contacts.size());
+  } else {
+    for (Vertex v = 0; v < vertex_count_; ++v) count(boost::out_degree(v, loaded_));
+  }
+  return counts;
 }
 
 std::uint32_t ContactGraph::draw_degree(sim::RandomStream& rng) const {
@@ -59,34 +82,31 @@ std::uint32_t ContactGraph::draw_degree(sim::RandomStream& rng) const {
   return static_cast<std::uint32_t>(std::clamp(d, 1.0, static_cast<double>(shape_.max_degree)));
 }
 
-ContactGraph::Vertex ContactGraph::add_vertex() {
-  const auto v = static_cast<Vertex>(boost::add_vertex(graph_));
-  realised_.push_back(false);
-  cache_.emplace_back();
-  return v;
-}
-
-const std::vector<ContactGraph::Vertex>& ContactGraph::contacts(Vertex v, sim::RandomStream& rng) {
-  if (realised_[v]) return cache_[v];
-  realised_[v] = true;
+std::span<const ContactGraph::Vertex> ContactGraph::contacts(Vertex v, sim::RandomStream& rng) {
+  if (!generated_) {
+    const auto [b, e] = boost::adjacent_vertices(v, loaded_);
+    return {b, e};
+  }
+  Touched& mine = touched_[v];
+  if (mine.realised) return mine.contacts;
+  mine.realised = true;
   const std::uint32_t degree = draw_degree(rng);
   int misses = 0;  // a tiny graph may have nobody left to overlap with: then add outsiders
-  while (cache_[v].size() < degree) {
+  while (mine.contacts.size() < degree) {
     Vertex u;
-    if (misses < 16 && vertex_count() > 1 && rng.bernoulli(shape_.overlap)) {
-      u = static_cast<Vertex>(rng.uniform_int(vertex_count()));
-      if (u == v || std::find(cache_[v].begin(), cache_[v].end(), u) != cache_[v].end()) {
+    if (misses < 16 && vertex_count_ > 1 && rng.bernoulli(shape_.overlap)) {
+      u = static_cast<Vertex>(rng.uniform_int(vertex_count_));
+      if (u == v || std::find(mine.contacts.begin(), mine.contacts.end(), u) != mine.contacts.end()) {
         ++misses;
         continue;
       }
     } else {
-      u = add_vertex();
+      u = vertex_count_++;  // a new outsider
     }
-    boost::add_edge(v, u, graph_);
-    cache_[v].push_back(u);
-    cache_[u].push_back(v);
+    mine.contacts.push_back(u);
+    touched_[u].contacts.push_back(v);
   }
-  return cache_[v];
+  return mine.contacts;
 }
 
 }  // namespace mailstorm::models

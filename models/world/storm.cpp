@@ -2163,12 +2163,7 @@ class Storm {
     result_.members = static_cast<std::uint64_t>(p_.members);
     result_.outsiders_created = people_.size() - static_cast<std::size_t>(p_.members);
     result_.horizon = end;
-    for (std::uint32_t v = 0; v < graph_->vertex_count(); ++v) {
-      if (!graph_->realised(v)) continue;
-      const std::size_t d = graph_->degree(v);
-      if (result_.contact_degree_counts.size() <= d) result_.contact_degree_counts.resize(d + 1, 0);
-      ++result_.contact_degree_counts[d];
-    }
+    result_.contact_degree_counts = graph_->degree_counts();
     result_.calendar = p_.calendar;
   }
 
