@@ -204,9 +204,13 @@ class Storm {
     // copy every message and touch twice the memory (a storm of a million members writes about
     // 1.5 million messages, most of them bounces; zeroing pages is dear in this VM).
     messages_.reserve(2 * static_cast<std::size_t>(p_.members) + 4096);
-    if (fast_) {  // outsiders: grown on demand
+    if (fast_) {  // outsiders: grown on demand, in the room reserved as for people_
+      pending_head_.reserve(people_.capacity());
+      pending_due_.reserve(people_.capacity());
       pending_head_.assign(static_cast<std::size_t>(p_.members), kNoNode);
       pending_due_.assign(static_cast<std::size_t>(p_.members), Time::never());
+      // Kept readings: about two per member at a time in mega-list-1m (2.1 million).
+      pending_nodes_.reserve(3 * static_cast<std::size_t>(p_.members) + 4096);
     }
     drip_step_us_ = sim::seconds_f(1.0 / p_.list.outbound_per_s).us;
     if (fast_) {  // list copies to members as broadcasts (see Broadcast)
@@ -279,10 +283,11 @@ class Storm {
     const std::size_t per_hour = static_cast<std::size_t>(std::max<std::int64_t>(1, sim::hours(1).us / p_.bin.us));
     const std::size_t hours = static_cast<std::size_t>(engine_.now().us / sim::hours(1).us) + 1;
     h.rows.assign(hours, std::vector<double>(col_count, 0.0));
-    for (std::size_t bin = 0; bin < rows_.size() && bin / per_hour < hours; ++bin) {
+    for (std::size_t bin = 0; bin < series_bins() && bin / per_hour < hours; ++bin) {
       auto& row = h.rows[bin / per_hour];
+      const double* in = series_.data() + bin * col_count;
       for (std::size_t c = 0; c < col_count; ++c)
-        row[c] = c >= col_queue_sender_host ? std::max(row[c], rows_[bin][c]) : row[c] + rows_[bin][c];
+        row[c] = c >= col_queue_sender_host ? std::max(row[c], in[c]) : row[c] + in[c];
     }
     return s;
   }
@@ -349,8 +354,12 @@ class Storm {
 
   void build_people() {
     const auto members = static_cast<std::size_t>(p_.members);
+    // Room for as many outsiders as members: reserved address space, not memory (pages are
+    // touched as people are added). Growing by doubling when the first outsider appeared copied
+    // every member's record and stream, 64 MB of a million-member run touched for nothing.
+    people_.reserve(2 * members + 4096);
+    rngs_.reserve(2 * members + 4096);
     people_.resize(members);
-    rngs_.reserve(members);
     std::vector<std::uint32_t> domain_members(static_cast<std::size_t>(p_.domains), 0);
     for (std::size_t i = 0; i < members; ++i) {
       rngs_.push_back(streams_.stream(stream_of_person(i)));
@@ -450,11 +459,14 @@ class Storm {
     v[k] += n;
   }
   void series(std::size_t column, double amount = 1.0) { series_at(engine_.now(), column, amount); }
-  void series_at(Time t, std::size_t column, double amount = 1.0) {
-    const std::size_t bin = bin_of(t);
-    if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
-    rows_[bin][column] += amount;
+  void series_at(Time t, std::size_t column, double amount = 1.0) { series_row(bin_of(t))[column] += amount; }
+  // The time series is one array, col_count values per bin (two list copies' worth of updates
+  // per copy in a large run: one load fewer than a vector per row).
+  double* series_row(std::size_t bin) {
+    if (series_.size() <= bin * col_count) series_.resize((bin + 1) * col_count, 0.0);
+    return series_.data() + bin * col_count;
   }
+  std::size_t series_bins() const { return series_.size() / col_count; }
 
   // ----------------------------------------------------------------------- messages --------
   MessageId author(MessageKind kind, ActorId by, MessageId parent, float alarm, std::uint32_t size,
@@ -2050,8 +2062,7 @@ class Storm {
     // Queue levels at the end of the bin just finished.
     const Time now = engine_.now();
     const auto bin = static_cast<std::size_t>(now.us / p_.bin.us) - 1;
-    if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
-    auto& row = rows_[bin];
+    double* row = series_row(bin);
     row[col_queue_sender_host] = level_of(kSenderHost);
     row[col_queue_list_host] = level_of(kListHost);
     row[col_queue_list_outbound] = outbound_pending();
@@ -2145,9 +2156,9 @@ class Storm {
     ts.bin = p_.bin;
     ts.columns = series_columns();
     const auto bins = static_cast<std::size_t>((p_.horizon.us + p_.bin.us - 1) / p_.bin.us);
-    rows_.resize(std::max(rows_.size(), bins), std::vector<double>(col_count, 0.0));
-    rows_.resize(bins);
-    ts.rows = std::move(rows_);
+    ts.rows.assign(bins, std::vector<double>(col_count, 0.0));
+    for (std::size_t bin = 0; bin < std::min(bins, series_bins()); ++bin)
+      std::copy_n(series_.data() + bin * col_count, col_count, ts.rows[bin].begin());
 
     if (options_.record_cascade) {
       result_.cascade.reserve(messages_.size());
@@ -2230,7 +2241,7 @@ class Storm {
   };
   mutable IndexCache hour_cache_, bin_cache_;
   std::vector<std::uint32_t> sender_inbox_per_hour_, uproar_per_hour_, reactions_per_hour_;
-  std::vector<std::vector<double>> rows_;
+  std::vector<double> series_;  // see series_row
   std::uint64_t depth_max_ = 0;
   std::uint64_t list_copies_delivered_ = 0;
   Outcomes out_;
