@@ -283,11 +283,10 @@ class Storm {
     const std::size_t per_hour = static_cast<std::size_t>(std::max<std::int64_t>(1, sim::hours(1).us / p_.bin.us));
     const std::size_t hours = static_cast<std::size_t>(engine_.now().us / sim::hours(1).us) + 1;
     h.rows.assign(hours, std::vector<double>(col_count, 0.0));
-    for (std::size_t bin = 0; bin < series_bins() && bin / per_hour < hours; ++bin) {
+    for (std::size_t bin = 0; bin < rows_.size() && bin / per_hour < hours; ++bin) {
       auto& row = h.rows[bin / per_hour];
-      const double* in = series_.data() + bin * col_count;
       for (std::size_t c = 0; c < col_count; ++c)
-        row[c] = c >= col_queue_sender_host ? std::max(row[c], in[c]) : row[c] + in[c];
+        row[c] = c >= col_queue_sender_host ? std::max(row[c], rows_[bin][c]) : row[c] + rows_[bin][c];
     }
     return s;
   }
@@ -459,14 +458,11 @@ class Storm {
     v[k] += n;
   }
   void series(std::size_t column, double amount = 1.0) { series_at(engine_.now(), column, amount); }
-  void series_at(Time t, std::size_t column, double amount = 1.0) { series_row(bin_of(t))[column] += amount; }
-  // The time series is one array, col_count values per bin (two list copies' worth of updates
-  // per copy in a large run: one load fewer than a vector per row).
-  double* series_row(std::size_t bin) {
-    if (series_.size() <= bin * col_count) series_.resize((bin + 1) * col_count, 0.0);
-    return series_.data() + bin * col_count;
+  void series_at(Time t, std::size_t column, double amount = 1.0) {
+    const std::size_t bin = bin_of(t);
+    if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
+    rows_[bin][column] += amount;
   }
-  std::size_t series_bins() const { return series_.size() / col_count; }
 
   // ----------------------------------------------------------------------- messages --------
   MessageId author(MessageKind kind, ActorId by, MessageId parent, float alarm, std::uint32_t size,
@@ -2062,7 +2058,8 @@ class Storm {
     // Queue levels at the end of the bin just finished.
     const Time now = engine_.now();
     const auto bin = static_cast<std::size_t>(now.us / p_.bin.us) - 1;
-    double* row = series_row(bin);
+    if (rows_.size() <= bin) rows_.resize(bin + 1, std::vector<double>(col_count, 0.0));
+    auto& row = rows_[bin];
     row[col_queue_sender_host] = level_of(kSenderHost);
     row[col_queue_list_host] = level_of(kListHost);
     row[col_queue_list_outbound] = outbound_pending();
@@ -2156,9 +2153,9 @@ class Storm {
     ts.bin = p_.bin;
     ts.columns = series_columns();
     const auto bins = static_cast<std::size_t>((p_.horizon.us + p_.bin.us - 1) / p_.bin.us);
-    ts.rows.assign(bins, std::vector<double>(col_count, 0.0));
-    for (std::size_t bin = 0; bin < std::min(bins, series_bins()); ++bin)
-      std::copy_n(series_.data() + bin * col_count, col_count, ts.rows[bin].begin());
+    rows_.resize(std::max(rows_.size(), bins), std::vector<double>(col_count, 0.0));
+    rows_.resize(bins);
+    ts.rows = std::move(rows_);
 
     if (options_.record_cascade) {
       result_.cascade.reserve(messages_.size());
@@ -2241,7 +2238,7 @@ class Storm {
   };
   mutable IndexCache hour_cache_, bin_cache_;
   std::vector<std::uint32_t> sender_inbox_per_hour_, uproar_per_hour_, reactions_per_hour_;
-  std::vector<double> series_;  // see series_row
+  std::vector<std::vector<double>> rows_;
   std::uint64_t depth_max_ = 0;
   std::uint64_t list_copies_delivered_ = 0;
   Outcomes out_;
