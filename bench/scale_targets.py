@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Measure issue 7's scale targets: whole-process wall time and peak memory of `mailstorm run`.
 
-usage: scale_targets.py MAILSTORM [--runs N] [--seed S] [--only NAME]... [--against BINARY]
-                        [--record FILE]
+usage: scale_targets.py MAILSTORM [--runs N] [--seed S | --seeds LIST] [--only NAME]...
+                        [--against BINARY] [--record FILE]
 
 MAILSTORM is a Release build of the command line (e.g. build/cli/mailstorm). Each target is run
 N times (default 5) with `/usr/bin/time -f "%e %M"`, one run at a time (one core), and its median
@@ -20,7 +20,11 @@ run of this script. --record FILE appends one CSV line per process run (binary, 
 seed, run, wall_s, max_rss_kib, date). Memory is as /usr/bin/time gives it, in KiB.
 
 The seed matters: each seed is another storm, and fast mode's storm for a seed differs from
-reference mode's and changes when fast mode's draws change; --seed checks another one.
+reference mode's and changes when fast mode's draws change; --seed checks another one, and
+--seeds (a range "1-22" or a list "3,16,18") checks each of several in turn, then says on how
+many every target was met and, with --against, gives the median of the per-seed ratios:
+
+  bench/scale_targets.py build/cli/mailstorm --only mega-1m --seeds 1-22 --runs 3 --against OLD
 
 Timing targets are not checked in CI: a shared machine's speed varies by up to half between
 minutes. Run this on an otherwise idle machine. Exit status: 0 every target checked is met,
@@ -67,13 +71,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("mailstorm")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
+    seeds = parser.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=int, default=1)
+    seeds.add_argument("--seeds", type=seed_list, help='a range "1-22" or a list "3,16,18"')
     parser.add_argument("--only", action="append", choices=sorted(TARGETS))
     parser.add_argument("--against")
     parser.add_argument("--record")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    args.seed_list = args.seeds or [args.seed]
     if not os.path.exists("/usr/bin/time"):
         print("scale_targets: /usr/bin/time is missing (Debian package `time`)", file=sys.stderr)
         return 2
@@ -93,10 +100,46 @@ def main():
         return measure(args, binaries, record_file)
 
 
+def seed_list(text):
+    """ "1-22" or "3,16,18" -> a list of seeds (argparse type)."""
+    try:
+        if "-" in text and "," not in text:
+            lo, hi = (int(x) for x in text.split("-"))
+            if lo > hi:
+                raise ValueError
+            return list(range(lo, hi + 1))
+        return [int(x) for x in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'expected a range "1-22" or a list "3,16,18", not {text!r}')
+
+
 def measure(args, binaries, record_file):
-    """Runs and reports the targets; 0 all met, 1 one is not, 2 a run failed. Each run is
-    appended to record_file (a CSV file, or None) as soon as it is done."""
+    """Runs and reports the targets for every seed; 0 all met, 1 one is not, 2 a run failed."""
+    met_seeds, ratios = [], []
+    for seed in args.seed_list:
+        status, seed_ratios = measure_seed(args, binaries, record_file, seed)
+        if status == 2:
+            return 2
+        if status == 0:
+            met_seeds.append(seed)
+        ratios += seed_ratios
+    if len(args.seed_list) > 1:
+        print(f"every target met on {len(met_seeds)} of {len(args.seed_list)} seeds"
+              + (f" (not on {', '.join(str(s) for s in args.seed_list if s not in met_seeds)})"
+                 if len(met_seeds) < len(args.seed_list) else ""))
+        if ratios:
+            print(f"this / against, per seed and target: median {statistics.median(ratios):.3f}"
+                  f" ({min(ratios):.3f}-{max(ratios):.3f}), faster in {sum(r < 1 for r in ratios)}"
+                  f" of {len(ratios)}")
+    return 0 if len(met_seeds) == len(args.seed_list) else 1
+
+
+def measure_seed(args, binaries, record_file, seed):
+    """Runs and reports the targets for one seed; returns (0 all met, 1 one is not, 2 a run
+    failed; the ratios this / against of the medians, one per target, empty without --against).
+    Each run is appended to record_file (a CSV file, or None) as soon as it is done."""
     met = True
+    ratios = []
     for name in args.only or list(TARGETS):
         scenario, modes, wall_limit, rss_limit, speedup = TARGETS[name]
         samples = {(who, mode): [] for who, _ in binaries for mode in modes}
@@ -104,22 +147,22 @@ def measure(args, binaries, record_file):
             for i in range(args.runs):
                 for who, binary in binaries:  # in alternation: a slow minute hits all alike
                     for mode in modes:
-                        wall, rss = run_once(binary, scenario, mode, args.seed)
+                        wall, rss = run_once(binary, scenario, mode, seed)
                         samples[(who, mode)].append((wall, rss))
                         if record_file:
-                            csv.writer(record_file).writerow([binary, name, mode, args.seed, i + 1, f"{wall:.2f}", rss,
+                            csv.writer(record_file).writerow([binary, name, mode, seed, i + 1, f"{wall:.2f}", rss,
                                              datetime.datetime.now().isoformat(timespec="seconds")])
                             record_file.flush()
         except RuntimeError as e:
             print(f"scale_targets: {e}", file=sys.stderr)
-            return 2
+            return 2, []
 
         def medians(who, mode):
             walls = [w for w, _ in samples[(who, mode)]]
             rsss = [r for _, r in samples[(who, mode)]]
             return statistics.median(walls), min(walls), max(walls), round(statistics.median(rsss)), max(rsss)
 
-        print(f"{name}: {scenario}, seed {args.seed}, median of {args.runs}")
+        print(f"{name}: {scenario}, seed {seed}, median of {args.runs}")
         for who, binary in binaries:
             for mode in modes:
                 wall, lo, hi, rss, rss_max = medians(who, mode)
@@ -135,12 +178,12 @@ def measure(args, binaries, record_file):
             ratio = medians("this", "reference")[0] / wall
             verdicts.append((f"reference / fast {ratio:.1f} >= {speedup:g}", ratio >= speedup))
         if args.against:
-            ratio = wall / medians("against", modes[-1])[0]
-            print(f"  this / against ({modes[-1]} mode, medians): {ratio:.2f}")
+            ratios.append(wall / medians("against", modes[-1])[0])
+            print(f"  this / against ({modes[-1]} mode, medians): {ratios[-1]:.2f}")
         for text, ok in verdicts:
             print(f"  {'met    ' if ok else 'NOT MET'} {text}")
             met = met and ok
-    return 0 if met else 1
+    return (0 if met else 1), ratios
 
 
 if __name__ == "__main__":
