@@ -2300,11 +2300,12 @@ std::uint64_t estimate_memory_bytes(const scenario::Scenario& s, Mode mode) {
   const auto domains = static_cast<std::uint64_t>(s.integer("population.domains"));
   const std::uint64_t horizon_bins =
       static_cast<std::uint64_t>(s.duration("run.horizon").us / std::max<std::int64_t>(1, s.duration("run.bin").us));
-  // Per member: person record, random stream, graph vertex and bounce state (~200 bytes), and
-  // a storm's working set of messages and envelopes that scales with the list: in reference
-  // mode ~150 bytes per member per accepted post, for a few dozen posts in flight; in fast mode
-  // list copies to members keep no memory (broadcasts), and ~300 bytes per member cover the
-  // rest (measured: 515 MB for mega-list-1m, 2.76 GB for mega-list-10m).
+  // Per member: person record, random stream and bounce state (~200 bytes, with room), and a
+  // storm's working set of messages and envelopes that scales with the list: in reference mode
+  // ~150 bytes per member per accepted post, for a few dozen posts in flight; in fast mode list
+  // copies to members keep no memory (broadcasts), and ~300 bytes per member cover the rest
+  // (measured: 515 MB for mega-list-1m and 2.76 GB for mega-list-10m when members also had a
+  // graph vertex each; 344 MB and 2.17 GB at bb3aaa3). An upper bound, not a prediction.
   const std::uint64_t working_set = mode == Mode::fast ? members * 300 : members * 150 * 8;
   return members * 200 + working_set + domains * 4096 + horizon_bins * 20 * 8 + (64u << 20);
 }
