@@ -86,4 +86,20 @@ struct LargePageAllocator {
 template <class T>
 using LargeVector = std::vector<T, LargePageAllocator<T>>;
 
+// The heap of a process that runs storms one after another (the command line; not the tests or
+// benchmarks, which keep glibc's defaults):
+//  - blocks up to 32 MiB come from the heap (glibc maps each block above 128 KiB afresh by
+//    default and unmaps it on free, so every run of a sweep faulted its memory in again);
+//  - freed memory up to 512 MiB stays in the heap for the next run;
+//  - the heap is grown by `advised_bytes` at once and that stretch (from its first 2 MiB
+//    boundary) is advised for transparent huge pages, as LargePageAllocator does for the large
+//    arrays: the many medium and small blocks of a run (messages while few, hosts, lists, the
+//    event queue's chunks) then fault in 2 MiB at a time instead of 4 KiB. Address space only:
+//    a page counts in memory once it is touched.
+// Call it first thing in main, before any thread starts. Returns the bytes advised: 0 where
+// there is nothing to advise (not Linux with glibc, or under AddressSanitizer, whose allocator
+// replaces glibc's). Results never depend on it. bench/README.md has the figures.
+inline constexpr std::size_t kHeapAdvice = std::size_t{256} << 20;
+std::size_t configure_heap_for_runs(std::size_t advised_bytes = kHeapAdvice);
+
 }  // namespace mailstorm::sim

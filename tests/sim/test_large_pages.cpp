@@ -1,6 +1,12 @@
-// The large-page allocator: large blocks aligned to 2 MiB, contents kept through growth.
+// The large-page allocator: large blocks aligned to 2 MiB, contents kept through growth; the
+// command line's heap settings.
 #include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -42,4 +48,54 @@ TEST_CASE("large pages: copies, swaps and an impossible size", "[memory]") {
   mailstorm::sim::LargePageAllocator<std::uint64_t> alloc;
   volatile std::size_t too_many = SIZE_MAX / 4;  // (volatile: not a size the compiler can see)
   CHECK_THROWS_AS(alloc.allocate(too_many), std::bad_array_new_length);
+}
+
+namespace {
+// The mappings of this process whose flags include `flag` (/proc/self/smaps "VmFlags"), as
+// [start, end) pairs.
+std::vector<std::pair<std::uintptr_t, std::uintptr_t>> mappings_flagged(const std::string& flag) {
+  std::ifstream smaps("/proc/self/smaps");
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> found;
+  std::string line;
+  std::uintptr_t start = 0;
+  std::uintptr_t end = 0;
+  while (std::getline(smaps, line)) {
+    const auto dash = line.find('-');
+    const auto space = line.find(' ');
+    if (dash != std::string::npos && space != std::string::npos && dash < space &&
+        line.find_first_not_of("0123456789abcdef") == dash) {
+      start = std::stoull(line.substr(0, dash), nullptr, 16);
+      end = std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16);
+    } else if (line.rfind("VmFlags:", 0) == 0 && (line + ' ').find(' ' + flag + ' ') != std::string::npos) {
+      found.emplace_back(start, end);
+    }
+  }
+  return found;
+}
+}  // namespace
+
+TEST_CASE("heap for runs: 1 MiB blocks come from a heap advised for huge pages", "[memory]") {
+  const std::size_t asked = std::size_t{64} << 20;
+  const std::size_t advised = mailstorm::sim::configure_heap_for_runs(asked);
+#if defined(__SANITIZE_ADDRESS__)
+  CHECK(advised == 0);  // the sanitizer's allocator replaces glibc's: nothing to advise
+#else
+  // At least the blocks it took (from free memory in the heap, then from its top), less the
+  // alignment of the advice to 2 MiB.
+  CHECK(advised >= asked - (std::size_t{2} << 20));
+  std::size_t flagged = 0;
+  for (const auto& [start, end] : mappings_flagged("hg")) flagged += end - start;
+  CHECK(flagged >= advised);
+  // A 4 MiB block, which glibc would map on its own by default (above 128 KiB), now comes from
+  // the heap, and ends in the advised part (it starts at most 2 MiB before it, where the freed
+  // blocks begin): the mmap threshold went up and the freed blocks stayed.
+  const std::size_t size = std::size_t{4} << 20;
+  void* volatile block = std::malloc(size);
+  REQUIRE(block != nullptr);
+  const auto at = reinterpret_cast<std::uintptr_t>(block) + size - 1;
+  bool inside = false;
+  for (const auto& [start, end] : mappings_flagged("hg")) inside = inside || (at >= start && at < end);
+  std::free(block);
+  CHECK(inside);
+#endif
 }
