@@ -110,10 +110,30 @@ LocalDateTime Calendar::local(Time t) const {
 std::string Calendar::iso8601(Time t) const {
   const LocalDateTime l = local(t);
   const int off = utc_offset_min_ < 0 ? -utc_offset_min_ : utc_offset_min_;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year, l.month, l.day,
-                l.hour, l.minute, l.second, utc_offset_min_ < 0 ? '-' : '+', off / 60, off % 60);
-  return buf;
+  const char sign = utc_offset_min_ < 0 ? '-' : '+';
+  if (l.year < 0 || l.year > 9999 || off / 60 > 99) {  // what the digits below cannot write
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year, l.month, l.day, l.hour,
+                  l.minute, l.second, sign, off / 60, off % 60);
+    return buf;
+  }
+  // The same text as the snprintf above, digit by digit: a run writes it for every row of its
+  // time series (14,400 rows for ten days by the minute), and snprintf was 2 % of a fast
+  // bestboy run.
+  std::string out = "0000-00-00T00:00:00+00:00";
+  const auto put = [&out](std::size_t at, int value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, l.year, 4);
+  put(5, l.month, 2);
+  put(8, l.day, 2);
+  put(11, l.hour, 2);
+  put(14, l.minute, 2);
+  put(17, l.second, 2);
+  out[19] = sign;
+  put(20, off / 60, 2);
+  put(23, off % 60, 2);
+  return out;
 }
 
 const char* weekday_name(int weekday) {

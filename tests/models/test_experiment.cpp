@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -285,6 +286,21 @@ TEST_CASE("json reader reads the summaries' numbers back exactly, with their tex
   CHECK(parse_json(models::json_number(tricky), "t.json").as_number() == tricky);
   CHECK(outcome_names().size() > 20);
   CHECK(outcome_names().front() == "messages_total");
+}
+
+TEST_CASE("json_number writes whole numbers as to_chars does, and every other number too") {
+  // Whole numbers below 10,000 in magnitude take a shortcut: the text must be to_chars's.
+  const auto shortest = [](double x) {
+    char buf[64];
+    return std::string(buf, std::to_chars(buf, buf + sizeof buf, x).ptr);
+  };
+  for (int i = -10001; i <= 10001; ++i) REQUIRE(models::json_number(i) == shortest(i));
+  for (const double x : {-0.0, 0.5, -0.5, 9999.5, 1e4, 1e5, 12345.0, 1e15, 1e22, 3.0000000000000004, -1e-300,
+                         0.1 + 0.2, 5e-324, 1.7976931348623157e308})
+    CHECK(models::json_number(x) == shortest(x));
+  CHECK(models::json_number(-0.0) == "-0");
+  CHECK(models::json_number(100000.0) == "1e+05");
+  CHECK(models::json_number(std::nan("")) == "null");
 }
 
 TEST_CASE("run sets: same values whatever the thread count; resumption redoes only what is missing") {

@@ -1,8 +1,12 @@
 // Calendar: ISO 8601 parsing with fixed UTC offsets, local weekday and hour at simulated instants.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "sim/calendar.hpp"
 
@@ -112,4 +116,37 @@ TEST_CASE("calendar: bad strings throw std::invalid_argument", "[calendar]") {
   } catch (const std::invalid_argument& e) {
     CHECK_THAT(e.what(), Catch::Contains("2000-13-10T13:17:00Z") && Catch::Contains("expected"));
   }
+}
+
+TEST_CASE("calendar: iso8601 writes what snprintf would, for any instant and offset", "[calendar]") {
+  // The text digit by digit must equal the printf format it replaced, including the years it
+  // hands back to snprintf (before year 0 and after 9999).
+  const auto reference = [](const Calendar& c, Time t) {
+    const LocalDateTime l = c.local(t);
+    const int off = c.utc_offset_min() < 0 ? -c.utc_offset_min() : c.utc_offset_min();
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", l.year, l.month, l.day, l.hour,
+                  l.minute, l.second, c.utc_offset_min() < 0 ? '-' : '+', off / 60, off % 60);
+    return std::string(buf);
+  };
+  std::mt19937_64 rng(20261130);
+  const std::int64_t y10000 = 253402300800;  // 10000-01-01T00:00:00Z
+  const std::int64_t y0 = -62167219200;      // 0000-01-01T00:00:00Z
+  const std::vector<std::int64_t> starts = {0, 961820220, y10000 - 1, y10000, y0, y0 - 1, 4102444800};
+  const std::vector<int> offsets = {0, 540, -210, 345, -720, 840, 59, -1};
+  std::size_t compared = 0;
+  for (const std::int64_t start : starts)
+    for (const int off : offsets) {
+      const Calendar c(start, off);
+      for (int i = 0; i < 200; ++i) {
+        const Time t{static_cast<std::int64_t>(rng() % 200'000'000'000ULL) - 100'000'000'000};  // +-28 hours
+        REQUIRE(c.iso8601(t) == reference(c, t));
+        ++compared;
+      }
+      CHECK(c.iso8601(Time::zero()) == reference(c, Time::zero()));
+    }
+  CHECK(compared == starts.size() * offsets.size() * 200);
+  CHECK(Calendar(y10000, 0).iso8601(Time::zero()) == "10000-01-01T00:00:00+00:00");
+  CHECK(Calendar(y10000 - 1, 0).iso8601(Time::zero()) == "9999-12-31T23:59:59+00:00");
+  CHECK(Calendar(961820220, -210).iso8601(Time::zero()) == "2000-06-24T00:47:00-03:30");
 }
