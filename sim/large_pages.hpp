@@ -91,11 +91,12 @@ using LargeVector = std::vector<T, LargePageAllocator<T>>;
 //  - blocks up to 32 MiB come from the heap (glibc maps each block above 128 KiB afresh by
 //    default and unmaps it on free, so every run of a sweep faulted its memory in again);
 //  - freed memory up to 512 MiB stays in the heap for the next run;
-//  - the heap is grown by `advised_bytes` at once and that stretch (from its first 2 MiB
-//    boundary) is advised for transparent huge pages, as LargePageAllocator does for the large
-//    arrays: the many medium and small blocks of a run (messages while few, hosts, lists, the
-//    event queue's chunks) then fault in 2 MiB at a time instead of 4 KiB. Address space only:
-//    a page counts in memory once it is touched.
+//  - blocks adding up to `advised_bytes` are taken from the heap (which grows) and freed, and
+//    that stretch, from its first 2 MiB boundary, is advised for transparent huge pages, as
+//    LargePageAllocator does for the large arrays: the many medium and small blocks of a run
+//    (messages while few, hosts, lists, the event queue's chunks) are then cut from it and
+//    fault in 2 MiB at a time instead of 4 KiB. Address space only: a page counts in memory
+//    once it is touched.
 // Call it first thing in main, before any thread starts. Returns the bytes advised: 0 where
 // there is nothing to advise (not Linux with glibc, or under AddressSanitizer, whose allocator
 // replaces glibc's). Results never depend on it. bench/README.md has the figures.
