@@ -6,10 +6,13 @@ usage: scale_targets.py MAILSTORM [--runs N] [--seed S | --seeds LIST] [--only N
 
 MAILSTORM is a Release build of the command line (e.g. build/cli/mailstorm). Each target is run
 N times (default 5), one run at a time (one core), and its median wall time and median peak
-resident memory are compared with the target. The wall time is read from a monotonic clock
-around the process (start to `wait4`), to the microsecond: `/usr/bin/time -f %e`, used until
-2026-11-30, gives hundredths of a second, too coarse for bestboy's fast runs of 0.07 s. The peak
-memory is the process's `ru_maxrss` from `wait4`, in KiB, the figure `/usr/bin/time -f %M` gives:
+resident memory are compared with the target. The peak memory is `/usr/bin/time -f %M`'s, in
+KiB. The wall time is read from a monotonic clock around that process, to the microsecond
+(`/usr/bin/time`'s own start adds well under a millisecond): `-f %e` gives hundredths of a
+second, too coarse for bestboy's fast runs of 0.06 s. (The memory is not read from this
+script's own `wait4`: a child forked from Python starts with Python's pages, and the kernel
+keeps that high-water mark through `exec`, so every run would seem to take at least this
+script's 13 MB.)
 
   bestboy   scenarios/bestboy-2000.toml, reference and fast in alternation: the ratio of the
             medians (reference / fast) must be at least 20
@@ -59,18 +62,17 @@ TARGETS = {
 def run_once(binary, scenario, mode, seed):
     """One whole-process run; returns (wall seconds, peak RSS KiB)."""
     with tempfile.TemporaryDirectory(prefix="mailstorm-scale-") as out:
-        cmd = [binary, "run", os.path.join(ROOT, scenario), "--mode", mode, "--seed", str(seed),
-               "--quiet", "--out", os.path.join(out, "run")]
-        with open(os.path.join(out, "stderr.txt"), "w+") as err:
-            start = time.perf_counter()
-            child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-            _, status, usage = os.wait4(child.pid, 0)
-            wall = time.perf_counter() - start
-            child.returncode = os.waitstatus_to_exitcode(status)  # (reaped here, not by Popen)
-            if child.returncode != 0:
-                err.seek(0)
-                raise RuntimeError(f"{' '.join(cmd[1:])} exited {child.returncode}: {err.read().strip()}")
-        return wall, usage.ru_maxrss  # Linux: KiB
+        timing = os.path.join(out, "time.txt")
+        cmd = ["/usr/bin/time", "-o", timing, "-f", "%M", binary, "run",
+               os.path.join(ROOT, scenario), "--mode", mode, "--seed", str(seed), "--quiet",
+               "--out", os.path.join(out, "run")]
+        start = time.perf_counter()
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd[5:])} exited {done.returncode}: {done.stderr.strip()}")
+        with open(timing) as f:
+            return wall, int(f.read().split()[-1])
 
 
 def main():
@@ -87,6 +89,9 @@ def main():
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     args.seed_list = args.seeds or [args.seed]
+    if not os.path.exists("/usr/bin/time"):
+        print("scale_targets: /usr/bin/time is missing (Debian package `time`)", file=sys.stderr)
+        return 2
     binaries = [("this", args.mailstorm)] + ([("against", args.against)] if args.against else [])
     for _, b in binaries:
         if not os.access(b, os.X_OK):
