@@ -19,6 +19,7 @@ required=(
   nodejs                # npm ci of the charting libraries `mailstorm report` embeds (below)
   chromium              # the report tests render the HTML in headless Chromium
   tmux procps           # the tests of `mailstorm live` drive it in a tmux pane (pgrep)
+  time                  # /usr/bin/time: bench/scale_targets.py's peak memory (and its smoke tests)
   libopenmpi-dev openmpi-bin  # MPI sweeps (-DMAILSTORM_MPI=ON, built and tested by scripts/test.sh)
   python3-pandas python3-matplotlib  # notebooks/ and their loader (Debian's /usr/bin/python3)
   python3-nbconvert jupyter-nbconvert python3-ipykernel jupyter-client jupyter-core  # executing them
