@@ -74,7 +74,7 @@ std::vector<std::pair<std::uintptr_t, std::uintptr_t>> mappings_flagged(const st
 }
 }  // namespace
 
-TEST_CASE("heap for runs: 1 MiB blocks come from a heap advised for huge pages", "[memory]") {
+TEST_CASE("heap for runs: blocks above 128 KiB come from a heap advised for huge pages", "[memory]") {
   const std::size_t asked = std::size_t{64} << 20;
   const std::size_t advised = mailstorm::sim::configure_heap_for_runs(asked);
 #if defined(__SANITIZE_ADDRESS__)
