@@ -159,12 +159,50 @@ class CompareTest(unittest.TestCase):
         self.assertIn("Storm/small-storm/reference", err)
 
     def test_fastest_reference_repetition_is_used(self):
-        # The reference is taken the same way as the benchmarks, by its fastest repetition: one
-        # repetition of BM_Reference twice as fast is the machine's speed, so every ratio doubles
-        # and the check fails.
+        # The reference is taken the same way as the benchmarks, by its fastest repetition. One
+        # repetition of BM_Reference twice as fast, and a benchmark whose own time grew 1.3x in
+        # every repetition: its ratio is 1.3 x 485 / 250 = 2.52x the baseline's (the baseline's
+        # fastest reference is its 0.97 repetition) and it fails; with the reference's median it
+        # would have been 1.3x, within the tolerance.
         self.write(self.baseline, suite())
-        code, out, err = self.compare(self.scaled("BM_Reference", 0.5, reps=(0,)))
+        current = self.scaled("BM_Reference", 0.5, reps=(0,))
+        for e in current["benchmarks"]:
+            if e["name"] == "Storm/small-storm/reference":
+                e["cpu_time"] *= 1.3
+        code, out, err = self.compare(current)
         self.assertEqual(code, 1, out + err)
+        self.assertIn("REGRESSION: Storm/small-storm/reference: cpu time relative to BM_Reference grew by +152.2%"
+                      " (tolerance +40%) and its own time by +30.0% (over +20%)", err)
+        self.assertEqual(err.count("REGRESSION:"), 1, err)
+
+    def test_fast_reference_alone_is_not_a_regression(self):
+        # CI's run of e98f541: BM_Reference 40 % faster than its baseline (254 against 424 us),
+        # the benchmarks' own times within +3 %. Every ratio grew by about +70 %, yet the code did
+        # not get slower: the own time decides, and the verdict says why it passed.
+        self.write(self.baseline, suite())
+        current = self.scaled("BM_Reference", 0.6)
+        for e in current["benchmarks"]:
+            if e["name"] != "BM_Reference":
+                e["cpu_time"] *= 1.03
+        code, out, err = self.compare(current)
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("ok (own time +3.0%: the reference ran fast)", out)
+        self.assertIn("No regression.", out)
+
+    def test_own_time_limit_is_half_the_tolerance(self):
+        # With the reference 1.3x faster, a benchmark whose own time grew 1.15x (ratio +49.5 %)
+        # passes and one that grew 1.25x (ratio +62.5 %) fails; with --tolerance 0.2 the own-time
+        # limit is +10 %, and 1.15x fails too.
+        self.write(self.baseline, suite())
+        for own, tolerance, expected in ((1.15, "0.4", 0), (1.25, "0.4", 1), (1.15, "0.2", 1)):
+            current = self.scaled("BM_Reference", 1 / 1.3)
+            for e in current["benchmarks"]:
+                if e["name"] == "BM_QueueHold<RadixHeap>/1000":
+                    e["cpu_time"] *= own
+            code, out, err = self.compare(current, "--tolerance", tolerance)
+            with self.subTest(own=own, tolerance=tolerance):
+                self.assertEqual(code, expected, out + err)
+                self.assertEqual(err.count("REGRESSION:"), expected, err)
 
     def test_aggregates_only_input(self):
         # --benchmark_report_aggregates_only=true: the median aggregate is used.
