@@ -1,5 +1,6 @@
-// Replaces the global operator new/delete of every benchmark program to count allocations (as
-// tests/sim/test_allocations.cpp does). Linked as an object file, so the replacement always wins.
+// Replaces the global operator new/delete of every program that links it (the benchmark programs,
+// tests/sim/test_allocations.cpp) to count allocations. Linked as an object file, so the
+// replacement always wins.
 #include "bench/support/allocation_counter.hpp"
 
 #include <atomic>

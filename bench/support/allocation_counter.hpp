@@ -1,5 +1,6 @@
-// Counts calls of the global operator new in a benchmark program (allocation_counter.cpp replaces
-// it), so a benchmark can report allocations per event as a deterministic counter.
+// Counts calls of the global operator new in a program that links allocation_counter.cpp (the
+// object library mailstorm_allocation_counter; it replaces operator new), so a benchmark can
+// report allocations per event as a deterministic counter and a test can assert there are none.
 #pragma once
 
 #include <cstdint>

@@ -137,39 +137,27 @@ JsonWriter& JsonWriter::key(std::string_view name) {
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_object() {
+JsonWriter& JsonWriter::open(char bracket, bool is_object) {
   before_value();
-  out_ += '{';
-  open_is_object_.push_back(true);
+  out_ += bracket;
+  open_is_object_.push_back(is_object);
   first_ = true;
   return *this;
 }
 
-JsonWriter& JsonWriter::begin_array() {
-  before_value();
-  out_ += '[';
-  open_is_object_.push_back(false);
-  first_ = true;
-  return *this;
-}
-
-JsonWriter& JsonWriter::end_object() {
+JsonWriter& JsonWriter::close(char bracket) {
   const bool empty = first_;
   open_is_object_.pop_back();
   if (!empty) newline();
-  out_ += '}';
+  out_ += bracket;
   first_ = false;
   return *this;
 }
 
-JsonWriter& JsonWriter::end_array() {
-  const bool empty = first_;
-  open_is_object_.pop_back();
-  if (!empty) newline();
-  out_ += ']';
-  first_ = false;
-  return *this;
-}
+JsonWriter& JsonWriter::begin_object() { return open('{', true); }
+JsonWriter& JsonWriter::begin_array() { return open('[', false); }
+JsonWriter& JsonWriter::end_object() { return close('}'); }
+JsonWriter& JsonWriter::end_array() { return close(']'); }
 
 JsonWriter& JsonWriter::value(std::string_view text) {
   before_value();

@@ -42,6 +42,8 @@ class JsonWriter {
  private:
   void before_value();
   void newline();
+  JsonWriter& open(char bracket, bool is_object);
+  JsonWriter& close(char bracket);
   std::string out_;
   // One entry per open container: true for an object. `first_` says nothing was written yet.
   std::vector<bool> open_is_object_;

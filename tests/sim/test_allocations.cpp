@@ -1,39 +1,14 @@
-// The steady state of the engine allocates nothing: global operator new is replaced here to count.
-// Its own program, so the replacement does not affect other tests.
+// The steady state of the engine allocates nothing. Global operator new is replaced to count, by
+// the benchmarks' counter (bench/support/allocation_counter.hpp); its own program, so the
+// replacement does not affect other tests.
 #include <catch2/catch.hpp>
 
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <random>
 #include <vector>
 
+#include "bench/support/allocation_counter.hpp"
 #include "sim/engine.hpp"
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}
-
-// Out of line, so g++ does not pair the inlined malloc/free with new/delete and warn
-// (-Wmismatched-new-delete).
-#define MAILSTORM_COUNTING __attribute__((noinline))
-
-MAILSTORM_COUNTING void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return operator new(n); }
-MAILSTORM_COUNTING void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& t) noexcept { return operator new(n, t); }
-MAILSTORM_COUNTING void operator delete(void* p) noexcept { std::free(p); }
-MAILSTORM_COUNTING void operator delete[](void* p) noexcept { std::free(p); }
-MAILSTORM_COUNTING void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-MAILSTORM_COUNTING void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace mailstorm::sim;
 
@@ -70,11 +45,11 @@ std::uint64_t hold(Engine<Message>& engine, std::mt19937_64& rng, std::uint64_t 
 }  // namespace
 
 TEST_CASE("allocations: the counter sees allocations", "[allocations]") {
-  const std::uint64_t before = g_allocations.load();
+  const std::uint64_t before = mailstorm::bench::allocations();
   // A vector's growth, which the compiler may not elide as it may a lone new/delete pair.
   std::vector<int> v;
   v.push_back(1);
-  CHECK(g_allocations.load() - before == 1);
+  CHECK(mailstorm::bench::allocations() - before == 1);
 }
 
 TEST_CASE("allocations: a warmed-up hold model allocates nothing", "[allocations]") {
@@ -86,9 +61,9 @@ TEST_CASE("allocations: a warmed-up hold model allocates nothing", "[allocations
     for (std::uint32_t i = 0; i < pending; ++i)
       engine.schedule(Time{static_cast<std::int64_t>(rng() % 2'000'000)}, Message{i, 0});
     hold(engine, rng, 300'000);  // warm-up: pool, heap and bucket capacities reach steady state
-    const std::uint64_t before = g_allocations.load();
+    const std::uint64_t before = mailstorm::bench::allocations();
     const std::uint64_t sum = hold(engine, rng, 100'000);
-    const std::uint64_t allocations = g_allocations.load() - before;
+    const std::uint64_t allocations = mailstorm::bench::allocations() - before;
     CHECK(allocations == 0);
     CHECK(sum > 0);
     CHECK(engine.pending() == pending);
