@@ -7,7 +7,9 @@ usage: compare_to_baseline.py [--baseline DIR] [--tolerance T] [--time cpu|real]
 
 Each CURRENT file (written by a benchmark program with --benchmark_out=FILE
 --benchmark_out_format=json) is compared with the baseline file of the same name in DIR
-(default: bench/baseline next to this script). bench/run_regression.sh runs the benchmarks and
+(default: bench/baseline next to this script). Several CURRENT files of the same name (from
+different folders) are runs of the same program and are pooled: their repetitions count as one
+run's (bench/run_regression.sh confirms a failure this way). bench/run_regression.sh runs the benchmarks and
 this script; bench/README.md explains the check.
 
 Per benchmark (its counters: the median of its repetitions; its time: the fastest repetition,
@@ -95,8 +97,8 @@ def _number(path, entry, key):
     return float(value)
 
 
-def load_run(path):
-    """Reads a Google Benchmark JSON file; raises BadInput with the file named."""
+def read_json(path):
+    """One Google Benchmark JSON file: (context, benchmark entries); BadInput names the file."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
@@ -112,9 +114,27 @@ def load_run(path):
     context = data.get("context", {})
     if not isinstance(context, dict):
         raise BadInput(f"{path}: 'context' is not an object")
+    return context, data["benchmarks"]
+
+
+def load_run(path, *more):
+    """Reads a Google Benchmark JSON file; raises BadInput with the file named. Files in `more`
+    are further runs of the same program, pooled with it: their repetitions count as repetitions
+    of one run (the fastest of all of them is taken), and they must come from the same kind of
+    build."""
+    context, entries = read_json(path)
+    entries = list(entries)
+    for other in more:
+        other_context, other_entries = read_json(other)
+        for key in BUILD_KEYS:
+            if other_context.get(key) != context.get(key):
+                raise BadInput(f"{other}: {key} is '{other_context.get(key)}' but {path}, a run of the "
+                               f"same program, has '{context.get(key)}': only runs of the same build "
+                               "can be pooled")
+        entries += other_entries
 
     iterations, medians, order = {}, {}, []
-    for i, entry in enumerate(data["benchmarks"]):
+    for i, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             raise BadInput(f"{path}: benchmarks[{i}] has no 'name'")
         run_name = entry.get("run_name", entry["name"])
@@ -342,7 +362,8 @@ def parse_args(argv):
                     "(exit 0 ok, 1 regression, 2 bad input).")
     p.add_argument("current", nargs="+", metavar="CURRENT.json",
                    help="benchmark output (--benchmark_out=FILE --benchmark_out_format=json); "
-                        "compared with the baseline file of the same name")
+                        "compared with the baseline file of the same name; files of the same name "
+                        "(from other folders) are runs of one program, pooled")
     p.add_argument("--baseline", default=default_baseline_dir(), metavar="DIR",
                    help="folder of baseline JSON files (default: %(default)s)")
     p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, metavar="T",
@@ -368,9 +389,9 @@ def parse_args(argv):
             p.error(f"--allow-new '{pattern}': not a regular expression: {e}")
     names = [os.path.basename(c) for c in args.current]
     for n in set(names):
-        if names.count(n) > 1:
-            p.error(f"two current files are named '{n}': each is compared with the baseline file "
-                    "of that name")
+        if names.count(n) > 1 and args.update:
+            p.error(f"two current files are named '{n}': --update writes one run of each program "
+                    "as its baseline")
     return args
 
 
@@ -378,7 +399,11 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     cmp = Comparison(args.tolerance, args.which_time, args.reference, args.allow_new)
     try:
-        runs = [load_run(path) for path in args.current]
+        # Files of the same name are runs of the same program: pooled (load_run).
+        by_name = {}
+        for path in args.current:
+            by_name.setdefault(os.path.basename(path), []).append(path)
+        runs = [load_run(*paths) for paths in by_name.values()]
         pairs = []
         for run in runs:
             base_path = os.path.join(args.baseline, os.path.basename(run.path))

@@ -407,6 +407,56 @@ class CompareTest(unittest.TestCase):
         with open(os.path.join(self.baseline, "bench_demo.json"), encoding="utf-8") as f:
             self.assertEqual(json.load(f), suite())
 
+    # -- pooled runs of the same program (bench/run_regression.sh confirms a failure this way)
+
+    def pooled(self, *runs, extra=()):
+        """Compares runs written under the same name in folders of their own, pooled."""
+        paths = []
+        for i, run in enumerate(runs):
+            folder = os.path.join(self.current, f"run{i}")
+            os.makedirs(folder)
+            paths.append(self.write(folder, run))
+        return self.run_script(*extra, *paths)
+
+    def test_pooled_runs_take_the_fastest_repetition_of_all(self):
+        # A first run 2x slower in every repetition fails alone; pooled with a normal second run,
+        # the fastest repetitions are the second run's, and it passes.
+        self.write(self.baseline, suite())
+        slow = self.scaled("Storm/small-storm/reference", 2.0)
+        self.assertEqual(self.compare(slow)[0], 1)
+        code, out, err = self.pooled(slow, suite())
+        self.assertEqual(code, 0, out + err)
+        self.assertIn("No regression.", out)
+
+    def test_regression_in_every_pooled_run_fails(self):
+        # A real regression shows in both runs, so pooling them does not hide it.
+        self.write(self.baseline, suite())
+        slow = self.scaled("Storm/small-storm/reference", 2.0)
+        code, out, err = self.pooled(slow, slow)
+        self.assertEqual(code, 1, out + err)
+        self.assertEqual(err.count("REGRESSION:"), 1, err)
+
+    def test_pooled_counter_change_fails(self):
+        self.write(self.baseline, suite())
+        changed = suite(counters={"Storm/small-storm/reference": {"events_handled": 93811.0}})
+        code, out, err = self.pooled(changed, changed)
+        self.assertEqual(code, 1, out + err)
+        self.assertIn("deterministic counter 'events_handled' changed from 93810 to 93811", err)
+
+    def test_pooled_runs_of_different_builds_are_bad_input(self):
+        self.write(self.baseline, suite())
+        other = suite()
+        other["context"]["mailstorm_build_type"] = "Debug"
+        code, out, err = self.pooled(suite(), other)
+        self.assertEqual(code, 2, out + err)
+        self.assertIn("only runs of the same build can be pooled", err)
+
+    def test_update_takes_one_run_per_program(self):
+        self.write(self.baseline, suite())
+        code, out, err = self.pooled(suite(), suite(), extra=("--update",))
+        self.assertEqual(code, 2, out + err)
+        self.assertIn("--update writes one run of each program", err)
+
 
 if __name__ == "__main__":
     unittest.main()
