@@ -9,8 +9,8 @@ Each CURRENT file (written by a benchmark program with --benchmark_out=FILE
 --benchmark_out_format=json) is compared with the baseline file of the same name in DIR
 (default: bench/baseline next to this script). Several CURRENT files of the same name (from
 different folders) are runs of the same program and are pooled: their repetitions count as one
-run's (bench/run_regression.sh confirms a failure this way). bench/run_regression.sh runs the benchmarks and
-this script; bench/README.md explains the check.
+run's (bench/run_regression.sh confirms a failure this way). bench/run_regression.sh runs the
+benchmarks and this script; bench/README.md explains the check.
 
 Per benchmark (its counters: the median of its repetitions; its time: the fastest repetition,
 since load from other processes only ever adds time):

@@ -28,7 +28,7 @@ fi
 [[ $# -gt 0 && "$1" == "--" ]] && shift
 mkdir -p "$out"
 
-# Repetitions whose median is compared, interleaved at random so a burst of load on a shared
+# Repetitions (the fastest is compared), interleaved at random so a burst of load on a shared
 # machine spreads over all benchmarks instead of landing on one; a short minimum time each.
 common=(--benchmark_repetitions="${MAILSTORM_BENCH_REPETITIONS:-7}"
         --benchmark_min_time="${MAILSTORM_BENCH_MIN_TIME:-0.05}"
