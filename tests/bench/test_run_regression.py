@@ -21,8 +21,8 @@ from test_compare_to_baseline import suite  # noqa: E402  (the made-up run of th
 PROGRAMS = ("bench/sim/bench_sim_queue", "bench/sim/bench_sim_phold", "bench/models/bench_models_storm")
 
 # A stand-in benchmark program: writes suite()'s run to --benchmark_out, with the benchmark
-# "Storm/small-storm/reference" slower by the factor on the line of this call in SLOWDOWNS (one
-# line per call; 1 when the file has no such line), and counts its calls in CALLS.
+# "Storm/small-storm/reference" slower by the factor of this call in the file `slowdowns` (one
+# per call, first call first; 1 when there is none), and counts its calls in <program>.calls.
 FAKE = """#!{python}
 import json, os, sys
 sys.path.insert(0, {here!r})
