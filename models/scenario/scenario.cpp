@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -250,6 +251,16 @@ void ScenarioBuilder::apply_overrides(Scenario& s, const std::vector<std::string
     if (key.empty())
       throw ScenarioError("--set", 0, 0, "", "missing key before '=' in '" + o + "'");
     s.set_from_string(key, std::string_view(o).substr(eq + 1));
+    // A path in a file is resolved from that file's folder (the loader does it); a path on the
+    // command line is relative to the working directory, so it is made absolute here. Kept
+    // relative, it would mean another file once to_toml's text is loaded from elsewhere.
+    const SettingSpec& spec = *s.registry().find(key);
+    if (spec.type == SettingType::path) {
+      auto& path = std::get<std::string>(s.values_[spec.name]);
+      std::error_code ec;
+      const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+      if (!path.empty() && !ec) path = absolute.lexically_normal().string();
+    }
   }
 }
 

@@ -382,7 +382,9 @@ TEST_CASE("overrides as from the command line (--set)", "[scenario][set]") {
   CHECK(s.text("world.label") == "quoted text");
   CHECK(s.real("behaviour.reply_probability") == 0.75);
   CHECK(s.rate_per_s("mail.send_rate") == Approx(1.0));
-  CHECK(s.text("world.members_file") == "a=b.csv");
+  // Split at the first '=' only; a path on the command line is relative to the working
+  // directory, and kept absolute.
+  CHECK(s.text("world.members_file") == (fs::current_path() / "a=b.csv").lexically_normal().string());
   CHECK(s.origin("list.members").how == "--set");
 
   auto set_error = [](const std::string& o) { return error_of("", {o}); };
@@ -406,6 +408,20 @@ TEST_CASE("overrides as from the command line (--set)", "[scenario][set]") {
   t.set_from_string("list.members", "42");
   CHECK(t.integer("list.members") == 42);
   CHECK(t.explicitly_set() == std::vector<std::string>{"list.members"});
+}
+
+TEST_CASE("a --set path is relative to the working directory, and to_toml's text means the same file anywhere",
+          "[scenario][set]") {
+  // Found by the loader fuzzer: `--set world.members_file=open` stayed "open", to_toml wrote it
+  // so, and loading that text from another folder resolved it there.
+  const fs::path cwd = fs::current_path();
+  const Scenario relative = from_text("", {"world.members_file=sub/../open"});
+  CHECK(relative.text("world.members_file") == (cwd / "open").string());
+  CHECK(from_text("", {"world.members_file=/abs/m.csv"}).text("world.members_file") == "/abs/m.csv");
+  CHECK(from_text("", {"world.members_file=\"\""}).text("world.members_file").empty());
+  const Scenario back = load_scenario_text(relative.to_toml(), "t.toml", "/elsewhere", reg());
+  CHECK(back.text("world.members_file") == (cwd / "open").string());
+  CHECK(back.to_toml() == relative.to_toml());
 }
 
 TEST_CASE("huge files are refused before parsing", "[scenario][errors]") {
