@@ -2,6 +2,7 @@
 // and hour are what an operator remembers), and hours since the first mail.
 #include "cli/summary_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
@@ -30,7 +31,11 @@ void line(std::string& out, std::string_view label, const std::string& text) {
   out += '\n';
 }
 
-std::string hours_after_start(sim::Time t) { return fixed(t.seconds() / 3600.0, 1) + " h"; }
+// Hours from the first mail to t, which the outcomes count from the start. An hour's peak is
+// given from the start of its hour, which may begin before a first mail sent on the half hour.
+std::string hours_after_first_mail(double t_s, sim::Duration first_mail_after) {
+  return fixed(std::max(0.0, t_s - first_mail_after.seconds()) / 3600.0, 1) + " h after the first mail";
+}
 
 }  // namespace
 
@@ -78,6 +83,13 @@ std::string summary_text(const models::scenario::Scenario& scenario,
   out += "  starts " + local_time_text(cal, sim::Time::zero()) + ", " +
          plural(result.members, "member", "members") + ", horizon " +
          fixed(result.horizon.seconds() / 86400.0, 1) + " days\n";
+  const sim::Duration first_after = scenario.duration("first_mail.sent_after");
+  const bool mail_sent = sim::Time::zero() + first_after < result.horizon;
+  if (!mail_sent)
+    out += "  the first mail is due " + fixed(first_after.seconds() / 86400.0, 1) +
+           " days after the start, after the horizon: no mail is sent\n";
+  else if (first_after.us > 0)
+    out += "  the first mail leaves " + local_time_text(cal, sim::Time::zero() + first_after) + "\n";
 
   out += "What happened\n";
   line(out, "messages", with_thousands(o.messages_total) + " created");
@@ -107,7 +119,7 @@ std::string summary_text(const models::scenario::Scenario& scenario,
   std::string inbox = with_thousands(o.sender_inbox_peak_per_hour) + " per hour";
   if (o.sender_inbox_peak_at != sim::Time::never())
     inbox += ", " + local_time_text(cal, o.sender_inbox_peak_at) + ", " +
-             hours_after_start(o.sender_inbox_peak_at) + " after the first mail";
+             hours_after_first_mail(o.sender_inbox_peak_at.seconds(), first_after);
   line(out, "sender's inbox", inbox);
   line(out, "uproar peak", local_time_text(cal, o.uproar_peak_at));
   if (o.sender_host_down_at != sim::Time::never())
@@ -116,7 +128,8 @@ std::string summary_text(const models::scenario::Scenario& scenario,
 
   out += "What it cost\n";
   line(out, "bytes moved", bytes_text(o.bytes_total));
-  line(out, "time to quiet", fixed(o.time_to_quiet_s / 3600.0, 1) + " h after the first mail");
+  line(out, "time to quiet",
+       mail_sent ? hours_after_first_mail(o.time_to_quiet_s, first_after) : "no mail was sent");
   line(out, "cascade",
        plural(o.cascade_messages, "message", "messages") + ", " +
            plural(o.cascade_depth_max, "generation", "generations") + " deep");

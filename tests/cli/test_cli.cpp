@@ -8,6 +8,7 @@
 #include "cli/summary_text.hpp"
 #include "models/output/results_writer.hpp"
 #include "models/scenario/scenario.hpp"
+#include "models/scenario/settings.hpp"
 #include "models/world/storm.hpp"
 
 using namespace mailstorm;
@@ -85,8 +86,8 @@ TEST_CASE("numbers and times are formatted without the locale", "[cli]") {
 }
 
 TEST_CASE("the run summary fits a screen and names what an operator asks", "[cli]") {
-  models::scenario::Registry registry;
-  const models::scenario::Scenario s = models::scenario::default_scenario(registry);
+  const models::scenario::Scenario s =
+      models::scenario::default_scenario(models::settings_registry());
   models::RunResult r;
   r.calendar = sim::Calendar::parse("2000-06-24T13:17:00+09:00");
   r.horizon = sim::Time{0} + sim::days(10);
@@ -119,6 +120,40 @@ TEST_CASE("the run summary fits a screen and names what an operator asks", "[cli
   CHECK(text.find("52.0 h") != std::string::npos);
   CHECK(text.find("balanced: 10 created") != std::string::npos);
   CHECK(text.find("2,000 events/s") != std::string::npos);
+}
+
+TEST_CASE("the run summary counts hours from the first mail, and says when none was sent",
+          "[cli]") {
+  const models::scenario::Registry& registry = models::settings_registry();
+  models::RunResult r;
+  r.calendar = sim::Calendar::parse("2000-06-24T13:17:00+09:00");
+  r.horizon = sim::Time{0} + sim::days(10);
+  r.outcomes.sender_inbox_peak_per_hour = 2345;
+  r.outcomes.sender_inbox_peak_at = sim::Time{0} + sim::hours(10);
+  r.outcomes.time_to_quiet_s = 52 * 3600.0;
+  const auto summary = [&](const std::string& sent_after) {
+    const models::scenario::Scenario s = models::scenario::load_scenario_text(
+        "", "t.toml", ".", registry, {"first_mail.sent_after=" + sent_after});
+    return summary_text(s, models::RunOptions{}, r);
+  };
+  // The outcomes count from the start; with the first mail 2 h later, 2 h less.
+  const std::string later = summary("2h");
+  CHECK(later.find("the first mail leaves Saturday 2000-06-24 15:17 (+09:00)") != std::string::npos);
+  CHECK(later.find("23:17 (+09:00), 8.0 h after the first mail") != std::string::npos);
+  CHECK(later.find("time to quiet     50.0 h after the first mail") != std::string::npos);
+  // Sent at the start: as the outcomes say, and no line for it.
+  const std::string at_start = summary("0s");
+  CHECK(at_start.find("the first mail leaves") == std::string::npos);
+  CHECK(at_start.find("the first mail is due") == std::string::npos);
+  CHECK(at_start.find("10.0 h after the first mail") != std::string::npos);
+  CHECK(at_start.find("52.0 h after the first mail") != std::string::npos);
+  // After the horizon nothing is sent, and no time is counted from it.
+  r.outcomes = models::Outcomes{};
+  const std::string never = summary("11d");
+  CHECK(never.find("the first mail is due 11.0 days after the start, after the horizon: no mail is sent") !=
+        std::string::npos);
+  CHECK(never.find("time to quiet     no mail was sent") != std::string::npos);
+  CHECK(never.find("after the first mail") == std::string::npos);
 }
 
 TEST_CASE("exit statuses: 0 for help and version, 2 for usage and scenario errors", "[cli]") {
