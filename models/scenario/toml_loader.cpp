@@ -243,6 +243,7 @@ class Loader {
 
   void collect(const toml::table& table, const std::string& prefix, std::ptrdiff_t components,
                std::vector<Item>& items) const;
+  void resolve_sweep_paths(toml::table& table, const std::string& prefix, const fs::path& base_dir) const;
   Value convert(const SettingSpec& spec, const toml::node& node, const fs::path& base_dir) const;
 
   const Registry& registry_;
@@ -253,6 +254,28 @@ class Loader {
   std::vector<std::string> stack_identity_, stack_display_;
   toml::table sweep_, expect_;
 };
+
+// The values a [sweep] lists for a path setting are relative to the file that lists them, as
+// the setting's own value is (convert). Anything else is left to the sweep plan to check.
+void Loader::resolve_sweep_paths(toml::table& table, const std::string& prefix,
+                                 const fs::path& base_dir) const {
+  if (base_dir.empty()) return;
+  for (auto&& [key, node] : table) {
+    const std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    if (auto* sub = node.as_table()) {
+      resolve_sweep_paths(*sub, name, base_dir);
+      continue;
+    }
+    const SettingSpec* spec = registry_.find(name);
+    auto* values = node.as_array();
+    if (spec == nullptr || spec->type != SettingType::path || values == nullptr) continue;
+    for (auto&& item : *values) {
+      auto* path = item.as_string();
+      if (path == nullptr || path->get().empty() || !fs::path(path->get()).is_relative()) continue;
+      path->get() = (base_dir / fs::path(path->get())).lexically_normal().generic_string();
+    }
+  }
+}
 
 void Loader::collect(const toml::table& table, const std::string& prefix,
                      std::ptrdiff_t components, std::vector<Item>& items) const {
@@ -446,7 +469,9 @@ void Loader::load_text(std::string_view text, const std::string& display, const 
       throw error_at(position_of(n->source()), reserved,
                      std::string("expected a table [") + reserved + "], got " + describe(*n));
     check_plain_keys(*t, reserved, display);
-    for (auto&& [k, v] : *t) into->insert_or_assign(k, v);  // this file's keys win
+    toml::table mine = *t;
+    if (into == &sweep_) resolve_sweep_paths(mine, "", base_dir);
+    for (auto&& [k, v] : mine) into->insert_or_assign(k, v);  // this file's keys win
   }
 
   toml::table settings = root;

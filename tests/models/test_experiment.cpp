@@ -117,6 +117,31 @@ TEST_CASE("[sweep] grammar: values, ranges, tables, constraint, replications") {
   CHECK(s.real("behaviour.remove_me") == 0.1);
 }
 
+TEST_CASE("[sweep] paths are relative to the file that lists them, as a path setting is") {
+  TempDir dir;
+  fs::create_directories(dir.path / "base");
+  std::ofstream(dir.path / "base/base.toml")
+      << "extends = \"" << kTiny.string() << "\"\n"
+      << "[sweep.population]\ncontact_graph_file = [\"g1.txt\", \"../g2.txt\", \"/abs/g3.txt\"]\n";
+  std::ofstream(dir.path / "child.toml") << "extends = \"base/base.toml\"\n";
+  const auto from_base = models::scenario::load_scenario(dir.path / "child.toml", models::settings_registry());
+  const SweepPlan plan = sweep_plan(from_base);
+  REQUIRE(plan.points.size() == 3);
+  CHECK(plan.points[0].values[0].second == (dir.path / "base/g1.txt").generic_string());
+  CHECK(plan.points[1].values[0].second == (dir.path / "g2.txt").generic_string());
+  CHECK(plan.points[2].values[0].second == "/abs/g3.txt");
+  CHECK(point_scenario(from_base, plan.points[1]).text("population.contact_graph_file") ==
+        (dir.path / "g2.txt").generic_string());
+  // A quoted dotted key in the top file; the working directory plays no part.
+  const fs::path cwd = fs::current_path();
+  fs::current_path(fs::temp_directory_path());
+  const SweepPlan top =
+      sweep_plan(scenario(dir, "[sweep]\n\"population.contact_graph_file\" = [\"sub/../g.txt\"]\n"));
+  fs::current_path(cwd);
+  REQUIRE(top.points.size() == 1);
+  CHECK(top.points[0].values[0].second == (dir.path / "g.txt").generic_string());
+}
+
 TEST_CASE("[sweep] errors name the file, line, key and what is allowed") {
   SECTION("unknown setting, with the nearest") {
     const ScenarioError e = sweep_error("[sweep]\npopulation.member = [1, 2]\n");
