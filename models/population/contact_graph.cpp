@@ -2,7 +2,9 @@
 #include "models/population/contact_graph.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -14,7 +16,11 @@ ContactGraph::ContactGraph(std::uint32_t members, GeneratedShape shape)
 
 ContactGraph ContactGraph::from_edge_list(const std::string& path, std::uint32_t members) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open the contact-graph edge list");
+  if (!in) {
+    const int error = errno;
+    throw std::runtime_error("population.contact_graph_file: cannot open the contact-graph edge list '" +
+                             path + "': " + std::strerror(error));
+  }
   ContactGraph g;
   g.members_ = members;
   g.vertex_count_ = members;

@@ -254,6 +254,15 @@ TEST_CASE("chain mail travels over a contact graph loaded from an edge list", "[
     CHECK_THAT(e.what(), Catch::Contains("mailstorm-test-bad.edges:2"));
   }
   std::filesystem::remove(bad);
+
+  // A missing one names the setting, the path and why.
+  try {
+    models::run_storm(load(kFixture, {"population.contact_graph=file", "population.contact_graph_file=" + bad.string()}), {});
+    FAIL("no error for a missing edge list");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("population.contact_graph_file: cannot open the contact-graph edge list '" +
+                                         bad.string() + "': No such file or directory"));
+  }
 }
 
 TEST_CASE("a run advanced in steps gives the same result as one run to the horizon", "[storm][live]") {
