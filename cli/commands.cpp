@@ -82,6 +82,18 @@ int validate(const Arguments& a, std::ostream& out, std::ostream& err) {
     else if (const auto refusal = models::refuse_if_too_large(s, *available, models::Mode::reference))
       err << "warning: `mailstorm run` would refuse it on this machine (use --mode fast): " << *refusal << '\n';
   }
+  // Allowed (a sweep may move the first mail past the end), but a run of it simulates no mail.
+  const sim::Duration first_after = s.duration("first_mail.sent_after");
+  if (first_after >= s.duration("run.horizon")) {
+    const scenario::Origin& o = s.origin("first_mail.sent_after");
+    const scenario::Registry& r = s.registry();
+    err << "warning: "
+        << (o.how == "file" ? o.file + ":" + std::to_string(o.line) + ": " : o.how == "--set" ? "--set: " : "")
+        << "first_mail.sent_after = "
+        << scenario::format_value(*r.find("first_mail.sent_after"), s.value("first_mail.sent_after"))
+        << " is not before run.horizon = " << scenario::format_value(*r.find("run.horizon"), s.value("run.horizon"))
+        << ": the first mail is never sent, so a run simulates no mail\n";
+  }
   return kExitOk;
 }
 

@@ -1,5 +1,9 @@
 // The command line: argument parsing, the human summary and the exit statuses.
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "cli/arguments.hpp"
@@ -154,6 +158,23 @@ TEST_CASE("the run summary counts hours from the first mail, and says when none 
         std::string::npos);
   CHECK(never.find("time to quiet     no mail was sent") != std::string::npos);
   CHECK(never.find("after the first mail") == std::string::npos);
+}
+
+TEST_CASE("validate warns, with the file and line, when the first mail is due after the horizon",
+          "[cli]") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("mailstorm-test-no-mail-" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(path) << "name = \"late\"\n[run]\nhorizon = \"2d\"\n[first_mail]\nsent_after = \"3d\"\n";
+  std::ostringstream out, err;
+  CHECK(run_command_line({"validate", path.string()}, out, err) == kExitOk);
+  CHECK(err.str() == "warning: " + path.string() +
+                         ":5: first_mail.sent_after = 3d is not before run.horizon = 2d: the first mail "
+                         "is never sent, so a run simulates no mail\n");
+  std::ostringstream out2, err2;
+  CHECK(run_command_line({"validate", path.string(), "--set", "first_mail.sent_after=47h"}, out2, err2) ==
+        kExitOk);
+  CHECK(err2.str().find("first_mail.sent_after") == std::string::npos);
+  std::filesystem::remove(path);
 }
 
 TEST_CASE("exit statuses: 0 for help and version, 2 for usage and scenario errors", "[cli]") {
