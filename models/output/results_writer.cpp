@@ -549,6 +549,25 @@ void make_folders(const fs::path& dir, Cleanup& cleanup) {
   }
 }
 
+// Writes `text` whole into a new temporary file ".tmp-XXXXXX-NAME" in `dir` with `mode`,
+// recorded in `cleanup`; the caller renames it onto NAME.
+fs::path write_temporary(const fs::path& dir, const std::string& name, std::string_view text, mode_t mode,
+                         Cleanup& cleanup) {
+  std::string pattern = (dir / (".tmp-XXXXXX-" + name)).string();
+  const int fd = ::mkstemps(pattern.data(), static_cast<int>(name.size() + 1));
+  if (fd < 0) fail("cannot create temporary file in", dir, errno);
+  const fs::path temp(pattern);
+  cleanup.files.push_back(temp);
+  try {
+    write_whole_file(fd, temp, text);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  if (::fchmod(fd, mode) != 0 || ::close(fd) != 0) fail("cannot close", temp, errno);
+  return temp;
+}
+
 }  // namespace
 
 void write_run_outputs(const fs::path& dir, const scenario::Scenario& scenario,
@@ -600,21 +619,8 @@ void write_run_outputs(const fs::path& dir, const scenario::Scenario& scenario,
 
   // The folder exists: complete temporary files beside their targets, then one rename each.
   std::vector<std::pair<fs::path, fs::path>> renames;
-  for (const auto& [name, text] : files) {
-    std::string pattern = (target / (".tmp-XXXXXX-" + name)).string();
-    const int fd = ::mkstemps(pattern.data(), static_cast<int>(name.size() + 1));
-    if (fd < 0) fail("cannot create temporary file in", target, errno);
-    const fs::path temp(pattern);
-    cleanup.files.push_back(temp);
-    try {
-      write_whole_file(fd, temp, text);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    if (::fchmod(fd, file_mode) != 0 || ::close(fd) != 0) fail("cannot close", temp, errno);
-    renames.emplace_back(temp, target / name);
-  }
+  for (const auto& [name, text] : files)
+    renames.emplace_back(write_temporary(target, name, text, file_mode, cleanup), target / name);
   for (const auto& [from, to] : renames)
     if (::rename(from.c_str(), to.c_str()) != 0)
       fail("cannot rename '" + from.string() + "' to", to, errno);
@@ -636,20 +642,8 @@ void write_file_atomically(const fs::path& path, std::string_view text) {
   struct stat st {};
   if (::stat(target.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     fail("cannot write a file over the folder", target, EISDIR);
-  const std::string name = target.filename().string();
-  std::string pattern = (parent / (".tmp-XXXXXX-" + name)).string();
-  const int fd = ::mkstemps(pattern.data(), static_cast<int>(name.size() + 1));
-  if (fd < 0) fail("cannot create temporary file in", parent, errno);
-  const fs::path temp(pattern);
-  cleanup.files.push_back(temp);
-  try {
-    write_whole_file(fd, temp, text);
-  } catch (...) {
-    ::close(fd);
-    throw;
-  }
-  if (::fchmod(fd, 0666 & ~umask_value()) != 0 || ::close(fd) != 0)
-    fail("cannot close", temp, errno);
+  const fs::path temp =
+      write_temporary(parent, target.filename().string(), text, 0666 & ~umask_value(), cleanup);
   if (::rename(temp.c_str(), target.c_str()) != 0)
     fail("cannot rename '" + temp.string() + "' to", target, errno);
   cleanup.armed = false;
