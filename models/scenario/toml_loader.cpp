@@ -73,6 +73,89 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// ---------------------------------------------------------------- writing the reserved tables
+// [sweep] and [expect] are kept as TOML text. TOML++ 3.3's formatter cannot write them: to
+// decide whether an array fits on one line it takes log10 of each number in it and converts
+// that to size_t, undefined for a number of magnitude 0.1 or less (log10 is -1 or below), an
+// infinity or a NaN, and it negates the smallest integer (found by the loader fuzzer on
+// `x = ["a", inf]`; a release build carries on with whatever the conversion gives, so
+// `[0.05, 0.01]` passed unnoticed). So the tables are written here, every value on one line
+// under its whole dotted key; TOML++ writes only the single values, which it does without
+// that count.
+
+void write_key(std::ostream& out, std::string_view key) {
+  const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+  if (bare) {
+    out << key;
+    return;
+  }
+  out << '"';
+  for (const char c : key) {
+    if (c == '"' || c == '\\') out << '\\';
+    out << c;
+  }
+  out << '"';
+}
+
+void write_inline(std::ostream& out, const toml::node& node) {
+  if (const auto* t = node.as_table()) {
+    if (t->empty()) {
+      out << "{}";
+      return;
+    }
+    out << "{ ";
+    bool first = true;
+    for (auto&& [k, v] : *t) {
+      if (!first) out << ", ";
+      first = false;
+      write_key(out, k.str());
+      out << " = ";
+      write_inline(out, v);
+    }
+    out << " }";
+  } else if (const auto* a = node.as_array()) {
+    if (a->empty()) {
+      out << "[]";
+      return;
+    }
+    out << "[ ";
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      if (i > 0) out << ", ";
+      write_inline(out, (*a)[i]);
+    }
+    out << " ]";
+  } else {
+    out << toml::toml_formatter{node};  // a single value: no line-width count
+  }
+}
+
+// One line per value, "a.b.c = value", tables that are not inline followed down.
+void write_lines(std::ostream& out, const toml::table& table, const std::string& prefix) {
+  for (auto&& [k, v] : table) {
+    std::ostringstream key;
+    write_key(key, k.str());
+    const std::string path = prefix.empty() ? key.str() : prefix + "." + key.str();
+    const auto* sub = v.as_table();
+    if (sub != nullptr && !sub->is_inline() && !sub->empty()) {
+      write_lines(out, *sub, path);
+      continue;
+    }
+    out << path << " = ";
+    write_inline(out, v);
+    out << '\n';
+  }
+}
+
+std::string table_text(const toml::table& table) {
+  std::ostringstream out;
+  write_lines(out, table, "");
+  return out.str();
+}
+
+
 struct Position {
   int line = 0, column = 0;
 };
@@ -213,14 +296,8 @@ class Loader {
                  const std::string& identity, int depth);
 
   Scenario finish(const std::vector<std::string>& overrides) {
-    auto serialise = [](const toml::table& t) -> std::string {
-      if (t.empty()) return {};
-      std::ostringstream out;
-      out << toml::toml_formatter{t} << "\n";
-      return out.str();
-    };
-    detail::ScenarioBuilder::set_meta(scenario_, name_, description_, files_, serialise(sweep_),
-                                      serialise(expect_));
+    detail::ScenarioBuilder::set_meta(scenario_, name_, description_, files_, table_text(sweep_),
+                                      table_text(expect_));
     detail::ScenarioBuilder::apply_overrides(scenario_, overrides);
     return std::move(scenario_);
   }
@@ -529,15 +606,17 @@ Scenario load_scenario_text(std::string_view toml_text, std::string_view display
 namespace detail {
 
 std::string wrap_table_toml(std::string_view table_name, std::string_view content_toml) {
-  toml::table root;
+  toml::table content;
   try {
-    root.insert_or_assign(table_name, toml::parse(content_toml));
+    content = toml::parse(content_toml);
   } catch (const toml::parse_error& e) {
     throw std::logic_error("reserved table [" + std::string(table_name) +
                            "] holds invalid TOML: " + std::string(e.description()));
   }
   std::ostringstream out;
-  out << toml::toml_formatter{root} << "\n";
+  out << '[';
+  write_key(out, table_name);
+  out << "]\n" << table_text(content);
   return out.str();
 }
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -11,6 +12,7 @@
 
 #include <unistd.h>
 
+#include "models/scenario/reserved_table.hpp"
 #include "models/scenario/scenario.hpp"
 #include "scenario_test_registry.hpp"
 
@@ -515,6 +517,53 @@ TEST_CASE("every file in the bad-scenario corpus raises its error", "[scenario][
       CHECK(std::regex_search(what, position));
       CHECK(e.line() > 0);
     }
+  }
+}
+
+// TOML++ 3.3's formatter converts log10 of every number in an array to size_t when it lays the
+// array out: undefined for these (found by the loader fuzzer). Were the tables written by that
+// formatter again, the sanitizer build (float-cast-overflow is on there) would stop here.
+TEST_CASE("[sweep] and [expect] keep numbers the formatter of TOML++ cannot lay out", "[scenario][export]") {
+  const std::string text = R"(name = "awkward"
+[sweep]
+small = [0.05, 0.1, -0.001, 1e-300, 5e-324]
+odd = [inf, -inf, nan]
+ints = [-9223372036854775808, 9223372036854775807, 0]
+nested = [[0.01, [0.02]], []]
+tables = [{ a = 0.05 }, {}]
+"dotted.key" = ["x"]
+[sweep.deep.er]
+v = [0.09]
+[[sweep.rows]]
+w = 0.001
+[expect]
+max_share = [0.0, 0.05]
+)";
+  const Scenario s = from_text(text);
+  const std::string toml = s.to_toml();
+  INFO(toml);
+  CHECK_THAT(s.sweep_toml(), Contains("odd = [ inf, -inf, nan ]"));
+  CHECK_THAT(s.sweep_toml(), Contains("ints = [ -9223372036854775808, 9223372036854775807, 0 ]"));
+  CHECK_THAT(s.sweep_toml(), Contains("deep.er.v = [ "));
+  CHECK_THAT(s.sweep_toml(), Contains("rows = [ { w = 0.001 } ]"));
+  CHECK_THAT(s.sweep_toml(), Contains("\"dotted.key\" = [ 'x' ]"));
+  const Scenario back = load_scenario_text(toml, "t.toml", ".", reg());
+  require_same(s, back);
+  CHECK(back.to_toml() == toml);
+  // The numbers themselves, as the experiment tools read them.
+  const auto items = [](const Scenario& from, std::string_view table, const std::string& key) {
+    std::vector<double> out;
+    for (const auto& [k, v] : reserved_table(from, table).members)
+      if (k == key)
+        for (const auto& item : v.items) out.push_back(item.real);
+    return out;
+  };
+  for (const Scenario* x : {&s, &back}) {
+    CHECK(items(*x, "sweep", "small") == std::vector<double>{0.05, 0.1, -0.001, 1e-300, 5e-324});
+    CHECK(items(*x, "expect", "max_share") == std::vector<double>{0.0, 0.05});
+    const std::vector<double> odd = items(*x, "sweep", "odd");
+    REQUIRE(odd.size() == 3);
+    CHECK((std::isinf(odd[0]) && odd[0] > 0 && std::isinf(odd[1]) && odd[1] < 0 && std::isnan(odd[2])));
   }
 }
 
