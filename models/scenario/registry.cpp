@@ -233,7 +233,7 @@ std::string registry_markdown(const Registry& registry) {
          "(`\"20/s\"`, `\"3600/h\"`, `\"10/min\"`, `\"50/d\"`). Date-times carry a UTC offset "
          "(`\"2000-06-24T13:17:00+09:00\"`). Paths are relative to the file that sets them, or "
          "that lists them in `[sweep]` (a path given with `--set` is relative to the working "
-         "directory).\n";
+         "directory); results record them absolute.\n";
   for (const std::string& g : groups) {
     out += "\n## " + g + "\n\n";
     out += "| Setting | Type | Default | Unit | Allowed | Help | Real-world counterpart |\n";

@@ -77,8 +77,8 @@ class Scenario {
   // to_toml: `name`, `description`, then `group.setting = value` dotted keys sorted by name,
   // then the [sweep] and [expect] tables; durations and rates are strings as format_value writes
   // them ("90min", "10/min"), exact, so load_scenario_text(to_toml()) gives the same values.
-  // Paths are written as resolved (relative to the loading directory, or absolute; a --set
-  // path is made absolute from the working directory).
+  // Paths are written as resolved, absolute: a path in a file from that file's folder (in
+  // [sweep] too), a --set path from the working directory.
   //
   // to_json: {"name", "description", "files": [extends chain, base last],
   //   "settings": {name: value} sorted by name, with booleans, integers and reals as JSON

@@ -80,24 +80,15 @@ namespace {
 // infinity or a NaN, and it negates the smallest integer (found by the loader fuzzer on
 // `x = ["a", inf]`; a release build carries on with whatever the conversion gives, so
 // `[0.05, 0.01]` passed unnoticed). So the tables are written here, every value on one line
-// under its whole dotted key; TOML++ writes only the single values, which it does without
-// that count.
+// under its whole dotted key, strings as basic strings with escapes; TOML++ writes only the
+// other single values, which it does without that count.
 
 void write_key(std::ostream& out, std::string_view key) {
   const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
-  if (bare) {
-    out << key;
-    return;
-  }
-  out << '"';
-  for (const char c : key) {
-    if (c == '"' || c == '\\') out << '\\';
-    out << c;
-  }
-  out << '"';
+  out << (bare ? std::string(key) : detail::toml_quote(key));
 }
 
 void write_inline(std::ostream& out, const toml::node& node) {
@@ -127,8 +118,12 @@ void write_inline(std::ostream& out, const toml::node& node) {
       write_inline(out, (*a)[i]);
     }
     out << " ]";
+  } else if (const auto* text = node.as_string()) {
+    // (Not TOML++'s: it writes a string holding a line break and runs of quotes as a
+    // multi-line literal string that ends early, which the loader fuzzer found.)
+    out << detail::toml_quote(text->get());
   } else {
-    out << toml::toml_formatter{node};  // a single value: no line-width count
+    out << toml::toml_formatter{node};  // a number, boolean, date or time: no line-width count
   }
 }
 
@@ -332,11 +327,25 @@ class Loader {
   toml::table sweep_, expect_;
 };
 
+// A path as written in a file whose folder is base_dir: relative to that folder, and made
+// absolute (from the working directory, if base_dir is relative) so that what to_toml and
+// summary.json record names the same file wherever it is read again (`analyze --cascade` loads
+// a run's settings from its own folder). Empty stays empty: no file.
+std::string resolved_path(const std::string& text, const fs::path& base_dir) {
+  if (text.empty()) return text;
+  fs::path p(text);
+  if (p.is_relative()) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(base_dir / p, ec);
+    p = ec ? base_dir / p : absolute;
+  }
+  return p.lexically_normal().generic_string();
+}
+
 // The values a [sweep] lists for a path setting are relative to the file that lists them, as
 // the setting's own value is (convert). Anything else is left to the sweep plan to check.
 void Loader::resolve_sweep_paths(toml::table& table, const std::string& prefix,
                                  const fs::path& base_dir) const {
-  if (base_dir.empty()) return;
   for (auto&& [key, node] : table) {
     const std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     if (auto* sub = node.as_table()) {
@@ -349,7 +358,7 @@ void Loader::resolve_sweep_paths(toml::table& table, const std::string& prefix,
     for (auto&& item : *values) {
       auto* path = item.as_string();
       if (path == nullptr || path->get().empty() || !fs::path(path->get()).is_relative()) continue;
-      path->get() = (base_dir / fs::path(path->get())).lexically_normal().generic_string();
+      path->get() = resolved_path(path->get(), base_dir);
     }
   }
 }
@@ -435,10 +444,7 @@ Value Loader::convert(const SettingSpec& spec, const toml::node& node,
     case SettingType::path: {
       const auto* s = node.as_string();
       if (s == nullptr) throw wrong();
-      fs::path p(s->get());
-      if (!s->get().empty() && p.is_relative() && !base_dir.empty())
-        p = (base_dir / p).lexically_normal();
-      return detail::checked(spec, p.generic_string());
+      return detail::checked(spec, resolved_path(s->get(), base_dir));
     }
   }
   throw wrong();

@@ -186,7 +186,8 @@ label = "x"
   CHECK(s.real("behaviour.reply_probability") == 0.5);
   CHECK(s.real("behaviour.mean_reply_size") == 100.0);
   CHECK(s.text("world.start") == "2001-01-02T03:04:05Z");
-  CHECK(s.text("world.members_file") == "m.csv");
+  // A path is relative to the file's folder ("." here), recorded absolute.
+  CHECK(s.text("world.members_file") == (fs::current_path() / "m.csv").generic_string());
   CHECK(s.duration("hosts.smtp.retry_interval") == sim::minutes(2));
   CHECK(s.explicitly_set().size() == 11);
   const Origin& o = s.origin("list.members");
@@ -208,6 +209,21 @@ TEST_CASE("defaults and the name of an unnamed file", "[scenario]") {
   const Scenario s = load_scenario_text("", "dir/storm.toml", "dir", reg());
   CHECK(s.name() == "storm");
   CHECK(s.files() == std::vector<std::string>{"dir/storm.toml"});
+}
+
+TEST_CASE("a path in a file loaded by a relative name is recorded absolute", "[scenario]") {
+  TempDir dir;
+  dir.write("sub/s.toml", "[world]\nmembers_file = \"m.csv\"\n[sweep]\n\"world.members_file\" = [\"n.csv\"]\n");
+  const fs::path cwd = fs::current_path();
+  fs::current_path(dir.path);
+  const Scenario s = load_scenario("sub/s.toml", reg());
+  fs::current_path(cwd);
+  CHECK(s.text("world.members_file") == (dir.path / "sub/m.csv").generic_string());
+  CHECK_THAT(s.sweep_toml(), Contains((dir.path / "sub/n.csv").generic_string()));
+  // Read again from elsewhere (as `analyze --cascade` reads a run's settings from its folder).
+  const Scenario back = load_scenario_text(s.to_toml(), "t.toml", "/elsewhere", reg());
+  CHECK(back.text("world.members_file") == s.text("world.members_file"));
+  CHECK(back.sweep_toml() == s.sweep_toml());
 }
 
 TEST_CASE("extends: a file overrides its base", "[scenario][extends]") {
@@ -522,7 +538,8 @@ TEST_CASE("every file in the bad-scenario corpus raises its error", "[scenario][
 
 // TOML++ 3.3's formatter converts log10 of every number in an array to size_t when it lays the
 // array out: undefined for these (found by the loader fuzzer). Were the tables written by that
-// formatter again, the sanitizer build (float-cast-overflow is on there) would stop here.
+// formatter again, the sanitizer build (float-cast-overflow is on there) would stop here. It also
+// wrote the first of `strings` below as a multi-line literal string, which ends at its '''.
 TEST_CASE("[sweep] and [expect] keep numbers the formatter of TOML++ cannot lay out", "[scenario][export]") {
   const std::string text = R"(name = "awkward"
 [sweep]
@@ -532,6 +549,7 @@ ints = [-9223372036854775808, 9223372036854775807, 0]
 nested = [[0.01, [0.02]], []]
 tables = [{ a = 0.05 }, {}]
 "dotted.key" = ["x"]
+strings = ["a\n'''b", "two\nlines ''' '' \"quoted\" \t\\ \u0001 é"]
 [sweep.deep.er]
 v = [0.09]
 [[sweep.rows]]
@@ -546,7 +564,7 @@ max_share = [0.0, 0.05]
   CHECK_THAT(s.sweep_toml(), Contains("ints = [ -9223372036854775808, 9223372036854775807, 0 ]"));
   CHECK_THAT(s.sweep_toml(), Contains("deep.er.v = [ "));
   CHECK_THAT(s.sweep_toml(), Contains("rows = [ { w = 0.001 } ]"));
-  CHECK_THAT(s.sweep_toml(), Contains("\"dotted.key\" = [ 'x' ]"));
+  CHECK_THAT(s.sweep_toml(), Contains("\"dotted.key\" = [ \"x\" ]"));
   const Scenario back = load_scenario_text(toml, "t.toml", ".", reg());
   require_same(s, back);
   CHECK(back.to_toml() == toml);
@@ -561,6 +579,12 @@ max_share = [0.0, 0.05]
   for (const Scenario* x : {&s, &back}) {
     CHECK(items(*x, "sweep", "small") == std::vector<double>{0.05, 0.1, -0.001, 1e-300, 5e-324});
     CHECK(items(*x, "expect", "max_share") == std::vector<double>{0.0, 0.05});
+    for (const auto& [k, v] : reserved_table(*x, "sweep").members)
+      if (k == "strings") {
+        REQUIRE(v.items.size() == 2);
+        CHECK(v.items[0].text == "a\n'''b");
+        CHECK(v.items[1].text == "two\nlines ''' '' \"quoted\" \t\\ \x01 \xc3\xa9");
+      }
     const std::vector<double> odd = items(*x, "sweep", "odd");
     REQUIRE(odd.size() == 3);
     CHECK((std::isinf(odd[0]) && odd[0] > 0 && std::isinf(odd[1]) && odd[1] < 0 && std::isnan(odd[2])));
