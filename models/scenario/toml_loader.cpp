@@ -150,7 +150,6 @@ std::string table_text(const toml::table& table) {
   return out.str();
 }
 
-
 struct Position {
   int line = 0, column = 0;
 };
