@@ -87,7 +87,7 @@ std::string summary_text(const models::scenario::Scenario& scenario,
   const bool mail_sent = sim::Time::zero() + first_after < result.horizon;
   if (!mail_sent)
     out += "  the first mail is due " + fixed(first_after.seconds() / 86400.0, 1) +
-           " days after the start, after the horizon: no mail is sent\n";
+           " days after the start, not before the horizon: no mail is sent\n";
   else if (first_after.us > 0)
     out += "  the first mail leaves " + local_time_text(cal, sim::Time::zero() + first_after) + "\n";
 

@@ -154,10 +154,13 @@ TEST_CASE("the run summary counts hours from the first mail, and says when none 
   // After the horizon nothing is sent, and no time is counted from it.
   r.outcomes = models::Outcomes{};
   const std::string never = summary("11d");
-  CHECK(never.find("the first mail is due 11.0 days after the start, after the horizon: no mail is sent") !=
+  CHECK(never.find("the first mail is due 11.0 days after the start, not before the horizon: no mail is sent") !=
         std::string::npos);
   CHECK(never.find("time to quiet     no mail was sent") != std::string::npos);
   CHECK(never.find("after the first mail") == std::string::npos);
+  // Due at the horizon itself: not sent either.
+  CHECK(summary("10d").find("10.0 days after the start, not before the horizon: no mail is sent") !=
+        std::string::npos);
 }
 
 TEST_CASE("validate warns, with the file and line, when the first mail is due after the horizon",
