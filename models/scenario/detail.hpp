@@ -56,6 +56,12 @@ std::string format_real(double x);  // shortest round-trip text, always with '.'
 std::string toml_quote(std::string_view s);
 std::string json_quote(std::string_view s);
 
+// A path setting's value as written relative to `base_dir` (a file's folder; empty for the
+// working directory, where --set paths are relative to), made absolute and normal so that what
+// to_toml and summary.json record names the same file wherever it is read again (`analyze
+// --cascade` loads a run's settings from its own folder). Empty stays empty: no file.
+std::string resolved_path(const std::string& text, const std::filesystem::path& base_dir);
+
 // Suggestion text " did you mean 'a' or 'b'?" (with a leading ';'), empty if no suggestion.
 std::string did_you_mean(const std::vector<std::string>& names);
 // Optimal-string-alignment (Damerau) edit distance.

@@ -97,6 +97,17 @@ ScenarioError::ScenarioError(std::string file, int line, int column, std::string
 
 namespace detail {
 
+std::string resolved_path(const std::string& text, const std::filesystem::path& base_dir) {
+  if (text.empty()) return text;
+  std::filesystem::path p(text);
+  if (p.is_relative()) {
+    std::error_code ec;
+    const std::filesystem::path absolute = std::filesystem::absolute(base_dir / p, ec);
+    p = ec ? base_dir / p : absolute;
+  }
+  return p.lexically_normal().generic_string();
+}
+
 Value checked(const SettingSpec& spec, Value v) {
   auto problem = [&](const std::string& what) -> ValueProblem { return ValueProblem(what); };
   auto wrong = [&]() { return problem("expected " + expected_phrase(spec)); };
@@ -252,14 +263,11 @@ void ScenarioBuilder::apply_overrides(Scenario& s, const std::vector<std::string
       throw ScenarioError("--set", 0, 0, "", "missing key before '=' in '" + o + "'");
     s.set_from_string(key, std::string_view(o).substr(eq + 1));
     // A path in a file is resolved from that file's folder (the loader does it); a path on the
-    // command line is relative to the working directory, so it is made absolute here. Kept
-    // relative, it would mean another file once to_toml's text is loaded from elsewhere.
+    // command line from the working directory.
     const SettingSpec& spec = *s.registry().find(key);
     if (spec.type == SettingType::path) {
       auto& path = std::get<std::string>(s.values_[spec.name]);
-      std::error_code ec;
-      const std::filesystem::path absolute = std::filesystem::absolute(path, ec);
-      if (!path.empty() && !ec) path = absolute.lexically_normal().string();
+      path = resolved_path(path, {});
     }
   }
 }

@@ -83,12 +83,12 @@ namespace {
 // under its whole dotted key, strings as basic strings with escapes; TOML++ writes only the
 // other single values, which it does without that count.
 
-void write_key(std::ostream& out, std::string_view key) {
+std::string key_text(std::string_view key) {
   const bool bare = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
-  out << (bare ? std::string(key) : detail::toml_quote(key));
+  return bare ? std::string(key) : detail::toml_quote(key);
 }
 
 void write_inline(std::ostream& out, const toml::node& node) {
@@ -102,8 +102,7 @@ void write_inline(std::ostream& out, const toml::node& node) {
     for (auto&& [k, v] : *t) {
       if (!first) out << ", ";
       first = false;
-      write_key(out, k.str());
-      out << " = ";
+      out << key_text(k.str()) << " = ";
       write_inline(out, v);
     }
     out << " }";
@@ -130,9 +129,7 @@ void write_inline(std::ostream& out, const toml::node& node) {
 // One line per value, "a.b.c = value", tables that are not inline followed down.
 void write_lines(std::ostream& out, const toml::table& table, const std::string& prefix) {
   for (auto&& [k, v] : table) {
-    std::ostringstream key;
-    write_key(key, k.str());
-    const std::string path = prefix.empty() ? key.str() : prefix + "." + key.str();
+    const std::string path = prefix.empty() ? key_text(k.str()) : prefix + "." + key_text(k.str());
     const auto* sub = v.as_table();
     if (sub != nullptr && !sub->is_inline() && !sub->empty()) {
       write_lines(out, *sub, path);
@@ -326,21 +323,6 @@ class Loader {
   toml::table sweep_, expect_;
 };
 
-// A path as written in a file whose folder is base_dir: relative to that folder, and made
-// absolute (from the working directory, if base_dir is relative) so that what to_toml and
-// summary.json record names the same file wherever it is read again (`analyze --cascade` loads
-// a run's settings from its own folder). Empty stays empty: no file.
-std::string resolved_path(const std::string& text, const fs::path& base_dir) {
-  if (text.empty()) return text;
-  fs::path p(text);
-  if (p.is_relative()) {
-    std::error_code ec;
-    const fs::path absolute = fs::absolute(base_dir / p, ec);
-    p = ec ? base_dir / p : absolute;
-  }
-  return p.lexically_normal().generic_string();
-}
-
 // The values a [sweep] lists for a path setting are relative to the file that lists them, as
 // the setting's own value is (convert). Anything else is left to the sweep plan to check.
 void Loader::resolve_sweep_paths(toml::table& table, const std::string& prefix,
@@ -357,7 +339,7 @@ void Loader::resolve_sweep_paths(toml::table& table, const std::string& prefix,
     for (auto&& item : *values) {
       auto* path = item.as_string();
       if (path == nullptr || path->get().empty() || !fs::path(path->get()).is_relative()) continue;
-      path->get() = resolved_path(path->get(), base_dir);
+      path->get() = detail::resolved_path(path->get(), base_dir);
     }
   }
 }
@@ -443,7 +425,7 @@ Value Loader::convert(const SettingSpec& spec, const toml::node& node,
     case SettingType::path: {
       const auto* s = node.as_string();
       if (s == nullptr) throw wrong();
-      return detail::checked(spec, resolved_path(s->get(), base_dir));
+      return detail::checked(spec, detail::resolved_path(s->get(), base_dir));
     }
   }
   throw wrong();
@@ -619,9 +601,7 @@ std::string wrap_table_toml(std::string_view table_name, std::string_view conten
                            "] holds invalid TOML: " + std::string(e.description()));
   }
   std::ostringstream out;
-  out << '[';
-  write_key(out, table_name);
-  out << "]\n" << table_text(content);
+  out << '[' << key_text(table_name) << "]\n" << table_text(content);
   return out.str();
 }
 
